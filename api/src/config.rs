@@ -1,0 +1,222 @@
+//! Typed settings, read once from an optional TOML file and the environment.
+//!
+//! This is the only module that reads environment variables. Secrets are [`SecretString`]s:
+//! they are never printed by `Debug` and never logged.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use figment::{
+    Figment,
+    providers::{Env, Format, Serialized, Toml},
+};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+/// Where the settings file is looked for when `--config`/`OCOP_CONFIG` is not given.
+pub const DEFAULT_CONFIG_FILE: &str = "ocop.toml";
+
+/// Deployment mode: it chooses defaults that differ between a laptop and production.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    /// Human-readable logs, GraphiQL and introspection on.
+    Development,
+    /// JSON logs; introspection off unless enabled.
+    Production,
+}
+
+/// Log output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Coloured, multi-line-friendly text.
+    Pretty,
+    /// One JSON object per line.
+    Json,
+}
+
+/// All settings of the service. See the configuration table in README.md.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Settings {
+    /// `OCOP_ENV`: `development` (default) or `production`.
+    pub env: Environment,
+    /// `OCOP_LISTEN`: address to listen on.
+    pub listen: SocketAddr,
+    /// `OCOP_DATA_DIR`: the SQLite file and the embedded search index live here.
+    pub data_dir: PathBuf,
+    /// `DATABASE_URL`: `postgres://…` or `sqlite://…`; default: `sqlite://<data_dir>/ocop.db`.
+    pub database_url: Option<SecretString>,
+    /// `OCOP_DB_MAX_CONNECTIONS`: connection pool size.
+    pub db_max_connections: u32,
+    /// `MEILI_URL`: use Meilisearch at this URL instead of the embedded index.
+    pub meili_url: Option<String>,
+    /// `MEILI_MASTER_KEY`: the Meilisearch key.
+    pub meili_master_key: Option<SecretString>,
+    /// `OCOP_DEMO`: load the demo catalogue into an empty database at start-up.
+    pub demo: bool,
+    /// `RUST_LOG`: log filter.
+    pub rust_log: String,
+    /// `OCOP_LOG_FORMAT`: `pretty` or `json`; default: `json` in production, else `pretty`.
+    pub log_format: Option<LogFormat>,
+    /// `OCOP_EXPOSE_SQL_COUNT`: add an `x-ocop-sql-statements` header to GraphQL responses
+    /// (for tests and benchmarks; off by default).
+    pub expose_sql_count: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            env: Environment::Development,
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            db_max_connections: 10,
+            meili_url: None,
+            meili_master_key: None,
+            demo: true,
+            rust_log: "info,sqlx=warn,sea_orm=warn,tantivy=warn".to_owned(),
+            log_format: None,
+            expose_sql_count: false,
+        }
+    }
+}
+
+/// The serialisable mirror of [`Settings`]' defaults (secrets have no default).
+#[derive(Serialize)]
+struct Defaults {
+    env: Environment,
+    listen: SocketAddr,
+    data_dir: PathBuf,
+    db_max_connections: u32,
+    demo: bool,
+    rust_log: String,
+    expose_sql_count: bool,
+}
+
+impl Settings {
+    /// Loads defaults, then the TOML file (`path`, or `ocop.toml` if it exists), then the
+    /// environment (`OCOP_*`, `DATABASE_URL`, `MEILI_URL`, `MEILI_MASTER_KEY`, `RUST_LOG`).
+    pub fn load(path: Option<PathBuf>) -> anyhow::Result<Self> {
+        let file_required = path.is_some();
+        let path = path.unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG_FILE));
+        if file_required && !path.exists() {
+            anyhow::bail!("configuration file {} does not exist", path.display());
+        }
+        let d = Settings::default();
+        let defaults = Defaults {
+            env: d.env,
+            listen: d.listen,
+            data_dir: d.data_dir,
+            db_max_connections: d.db_max_connections,
+            demo: d.demo,
+            rust_log: d.rust_log,
+            expose_sql_count: d.expose_sql_count,
+        };
+        let figment = Figment::from(Serialized::defaults(defaults))
+            .merge(Toml::file(&path))
+            .merge(Env::prefixed("OCOP_").ignore(&["CONFIG"]))
+            .merge(
+                Env::raw()
+                    .only(&["DATABASE_URL", "MEILI_URL", "MEILI_MASTER_KEY", "RUST_LOG"])
+                    .map(|k| k.as_str().to_ascii_lowercase().into()),
+            );
+        let settings: Settings = figment
+            .extract()
+            .map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        if self.db_max_connections == 0 {
+            anyhow::bail!("invalid configuration: db_max_connections must be at least 1");
+        }
+        if let Some(url) = &self.database_url {
+            let url = url.expose_secret();
+            if !(url.starts_with("postgres://")
+                || url.starts_with("postgresql://")
+                || url.starts_with("sqlite:"))
+            {
+                anyhow::bail!(
+                    "invalid configuration: DATABASE_URL must start with postgres://, postgresql:// or sqlite:"
+                );
+            }
+        }
+        if let Some(url) = &self.meili_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            anyhow::bail!("invalid configuration: MEILI_URL must be an http:// or https:// URL");
+        }
+        Ok(())
+    }
+
+    /// The database URL to connect to.
+    pub fn database_url(&self) -> SecretString {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => {
+                let path = self.data_dir.join("ocop.db");
+                SecretString::from(format!("sqlite://{}?mode=rwc", path.display()))
+            }
+        }
+    }
+
+    /// The effective log format.
+    pub fn log_format(&self) -> LogFormat {
+        self.log_format.unwrap_or(match self.env {
+            Environment::Production => LogFormat::Json,
+            Environment::Development => LogFormat::Pretty,
+        })
+    }
+
+    /// A one-line description of the database for logs, without credentials.
+    pub fn database_label(&self) -> String {
+        let url = self.database_url();
+        let url = url.expose_secret();
+        match url.split_once("://") {
+            Some((scheme, rest)) if scheme.starts_with("postgres") => {
+                let host = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+                format!("postgres://{}", host.split('?').next().unwrap_or(host))
+            }
+            _ => url.split('?').next().unwrap_or(url).to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_database_is_a_sqlite_file_in_the_data_dir() {
+        let settings = Settings::default();
+        assert_eq!(
+            settings.database_url().expose_secret(),
+            "sqlite://./data/ocop.db?mode=rwc"
+        );
+    }
+
+    #[test]
+    fn the_database_label_never_shows_a_password() {
+        let settings = Settings {
+            database_url: Some(SecretString::from(
+                "postgres://ocop:s3cret@db.internal:5432/ocop?sslmode=require",
+            )),
+            ..Settings::default()
+        };
+        let label = settings.database_label();
+        assert_eq!(label, "postgres://db.internal:5432/ocop");
+        assert!(!format!("{settings:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn production_logs_json_unless_told_otherwise() {
+        let mut settings = Settings {
+            env: Environment::Production,
+            ..Settings::default()
+        };
+        assert_eq!(settings.log_format(), LogFormat::Json);
+        settings.log_format = Some(LogFormat::Pretty);
+        assert_eq!(settings.log_format(), LogFormat::Pretty);
+    }
+}

@@ -1,0 +1,107 @@
+//! Database connection (SQLite or PostgreSQL), migrations, and the per-request count of SQL
+//! statements that the N+1 tests and the benchmarks read.
+
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Duration,
+};
+
+use anyhow::Context;
+use ocop_migration::{Migrator, MigratorTrait};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection,
+    sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
+};
+use secrecy::ExposeSecret;
+
+use crate::config::Settings;
+
+tokio::task_local! {
+    /// The statement counter of the request being served, if any.
+    static STATEMENTS: Arc<AtomicU64>;
+}
+
+/// Counts the SQL statements run while serving one request (including those run by its
+/// DataLoaders, which are spawned inside the same scope).
+#[derive(Clone, Debug, Default)]
+pub struct StatementCounter(Arc<AtomicU64>);
+
+impl StatementCounter {
+    /// Runs `fut` with this counter in scope.
+    pub async fn scope<F: Future>(&self, fut: F) -> F::Output {
+        STATEMENTS.scope(self.0.clone(), fut).await
+    }
+
+    /// Spawns `fut` on the runtime, inside the scope of the current request's counter when
+    /// there is one.
+    pub fn spawn_in_current_scope(
+        fut: futures::future::BoxFuture<'static, ()>,
+    ) -> tokio::task::JoinHandle<()> {
+        match STATEMENTS.try_with(Arc::clone) {
+            Ok(counter) => tokio::spawn(STATEMENTS.scope(counter, fut)),
+            Err(_) => tokio::spawn(fut),
+        }
+    }
+
+    /// Statements counted so far.
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// Total statements since start, exported on `/metrics`.
+static TOTAL_STATEMENTS: AtomicU64 = AtomicU64::new(0);
+
+/// SQL statements run since the process started.
+pub fn total_statements() -> u64 {
+    TOTAL_STATEMENTS.load(Ordering::Relaxed)
+}
+
+/// Connects with pool and driver settings suited to the backend, and installs the statement
+/// counter.
+pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
+    let url = settings.database_url();
+    let url = url.expose_secret();
+    if url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+            format!(
+                "cannot create the data directory {}",
+                settings.data_dir.display()
+            )
+        })?;
+    }
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .max_connections(settings.db_max_connections)
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(5))
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+        });
+    let mut db = Database::connect(options).await.with_context(|| {
+        format!(
+            "cannot connect to the database {}",
+            settings.database_label()
+        )
+    })?;
+    db.set_metric_callback(|_info| {
+        TOTAL_STATEMENTS.fetch_add(1, Ordering::Relaxed);
+        let _ = STATEMENTS.try_with(|c| c.fetch_add(1, Ordering::Relaxed));
+    });
+    Ok(db)
+}
+
+/// Applies every pending migration (which also seeds the reference data).
+pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    Migrator::up(db, None)
+        .await
+        .context("database migration failed")
+}

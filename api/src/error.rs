@@ -1,0 +1,206 @@
+//! The one error type of the API crate and its mapping to GraphQL errors with a stable
+//! `extensions.code`.
+
+use async_graphql::ErrorExtensions;
+use sea_orm::{DbErr, SqlErr};
+
+/// Everything a use case can fail with. Internal causes are logged once, where they are turned
+/// into a response, and never shown to clients.
+///
+/// It deliberately does not implement `Display`: async-graphql converts any `Display` type into
+/// an error *without* a code, so `?` on an `AppError` in a resolver must go through the
+/// conversion below.
+#[derive(Debug)]
+pub enum AppError {
+    /// The input is malformed or breaks a rule; `field` names the offending input field.
+    BadInput {
+        /// Path of the offending field, e.g. `input.wardCode`.
+        field: Option<String>,
+        /// What is wrong, for the person who sent it.
+        message: String,
+    },
+    /// The record does not exist (or is not visible to the caller).
+    NotFound(String),
+    /// A key is required and missing or unknown.
+    Unauthenticated(String),
+    /// The key is valid but may not do this.
+    Forbidden(String),
+    /// The write clashes with the current state (duplicate, stale update).
+    Conflict {
+        /// Path of the clashing field, if one.
+        field: Option<String>,
+        /// What clashed.
+        message: String,
+    },
+    /// Too many requests.
+    RateLimited {
+        /// Seconds until a retry may succeed.
+        retry_after_secs: u64,
+    },
+    /// The search engine cannot answer now.
+    SearchUnavailable(anyhow::Error),
+    /// A bug or an unavailable dependency: logged, shown as a generic message.
+    Internal(anyhow::Error),
+}
+
+impl AppError {
+    /// A bad-input error on one field.
+    pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::BadInput {
+            field: Some(field.into()),
+            message: message.into(),
+        }
+    }
+
+    /// A conflict on one field.
+    pub fn conflict(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Conflict {
+            field: Some(field.into()),
+            message: message.into(),
+        }
+    }
+
+    /// The message shown to the client (internal causes are not shown).
+    pub fn message(&self) -> String {
+        match self {
+            Self::BadInput { message, .. } | Self::Conflict { message, .. } => message.clone(),
+            Self::NotFound(m) | Self::Unauthenticated(m) | Self::Forbidden(m) => m.clone(),
+            Self::RateLimited { retry_after_secs } => {
+                format!("too many requests; retry after {retry_after_secs} s")
+            }
+            Self::SearchUnavailable(_) => "search is temporarily unavailable".to_owned(),
+            Self::Internal(_) => "internal error".to_owned(),
+        }
+    }
+
+    /// The stable code clients switch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::BadInput { .. } => "BAD_USER_INPUT",
+            Self::NotFound(_) => "NOT_FOUND",
+            Self::Unauthenticated(_) => "UNAUTHENTICATED",
+            Self::Forbidden(_) => "FORBIDDEN",
+            Self::Conflict { .. } => "CONFLICT",
+            Self::RateLimited { .. } => "RATE_LIMITED",
+            Self::SearchUnavailable(_) => "SEARCH_UNAVAILABLE",
+            Self::Internal(_) => "INTERNAL",
+        }
+    }
+}
+
+impl From<DbErr> for AppError {
+    fn from(err: DbErr) -> Self {
+        map_db_err(err)
+    }
+}
+
+impl From<anyhow::Error> for AppError {
+    fn from(err: anyhow::Error) -> Self {
+        Self::Internal(err)
+    }
+}
+
+/// The one place where database constraint violations become client errors: a unique
+/// violation is a `CONFLICT`, a foreign-key violation a `BAD_USER_INPUT`; anything else is
+/// internal.
+pub fn map_db_err(err: DbErr) -> AppError {
+    match err.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(detail)) => AppError::Conflict {
+            field: None,
+            message: format!(
+                "a record with the same unique value already exists ({})",
+                unique_hint(&detail)
+            ),
+        },
+        Some(SqlErr::ForeignKeyConstraintViolation(_)) => AppError::BadInput {
+            field: None,
+            message: "a referenced record does not exist".into(),
+        },
+        _ => AppError::Internal(anyhow::Error::new(err)),
+    }
+}
+
+/// The column named in a unique-violation message, without the rest of the driver's text.
+fn unique_hint(detail: &str) -> String {
+    // SQLite: "UNIQUE constraint failed: products.slug"; PostgreSQL: "... constraint \"products_slug_key\"".
+    if let Some(rest) = detail.split("failed: ").nth(1) {
+        return rest.trim().to_owned();
+    }
+    if let Some(name) = detail.split('"').nth(1) {
+        return name.to_owned();
+    }
+    "unique key".to_owned()
+}
+
+impl From<AppError> for async_graphql::Error {
+    fn from(err: AppError) -> Self {
+        let code = err.code();
+        let message = match &err {
+            AppError::Internal(cause) => {
+                tracing::error!(error = format!("{cause:#}"), "internal error");
+                "internal error".to_owned()
+            }
+            AppError::SearchUnavailable(cause) => {
+                tracing::warn!(error = format!("{cause:#}"), "search unavailable");
+                err.message()
+            }
+            _ => err.message(),
+        };
+        async_graphql::Error::new(message).extend_with(|_, e| {
+            e.set("code", code);
+            match &err {
+                AppError::BadInput {
+                    field: Some(field), ..
+                }
+                | AppError::Conflict {
+                    field: Some(field), ..
+                } => e.set("field", field.as_str()),
+                AppError::RateLimited { retry_after_secs } => {
+                    e.set("retryAfter", *retry_after_secs)
+                }
+                _ => {}
+            }
+        })
+    }
+}
+
+/// Result of a use case.
+pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_do_not_leak_their_cause() {
+        let err: async_graphql::Error =
+            AppError::Internal(anyhow::anyhow!("password=hunter2 at db:5432")).into();
+        assert_eq!(err.message, "internal error");
+        let ext = format!("{:?}", err.extensions);
+        assert!(ext.contains("INTERNAL"));
+        assert!(!ext.contains("hunter2"));
+    }
+
+    #[test]
+    fn bad_input_carries_code_and_field() {
+        let err: async_graphql::Error =
+            AppError::bad_input("input.stars", "must be 3, 4 or 5").into();
+        let ext = format!("{:?}", err.extensions);
+        assert!(
+            ext.contains("BAD_USER_INPUT") && ext.contains("input.stars"),
+            "{ext}"
+        );
+    }
+
+    #[test]
+    fn unique_hints_name_the_column_not_the_driver_text() {
+        assert_eq!(
+            unique_hint("UNIQUE constraint failed: products.slug"),
+            "products.slug"
+        );
+        assert_eq!(
+            unique_hint("duplicate key value violates unique constraint \"products_slug_key\""),
+            "products_slug_key"
+        );
+    }
+}

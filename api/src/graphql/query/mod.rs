@@ -1,0 +1,5 @@
+//! Root query objects, one per domain, merged in [`crate::graphql::Query`].
+
+pub mod outlets;
+pub mod products;
+pub mod reference;

@@ -1,0 +1,151 @@
+//! Product lists and product pages.
+
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+
+use crate::{
+    domain::PageSize,
+    error::AppError,
+    graphql::{
+        shared, today,
+        types::{
+            enums::{CertificationFilter, ProducerKind, ProductSort},
+            page_info::PageInfo,
+            product::Product,
+            scalars::DateTimeUtc,
+        },
+    },
+    services::{
+        ProductFilter as Filter, ProductFilterInput,
+        products::{self, After},
+    },
+};
+
+/// Narrows a product list. Values within a field are alternatives; fields combine.
+#[derive(InputObject, Clone, Debug, Default)]
+#[graphql(name = "ProductFilter")]
+pub struct ProductFilterArg {
+    /// Current province codes, e.g. `["22"]`.
+    pub province_codes: Option<Vec<String>>,
+    /// Region codes (see `regions`).
+    pub region_codes: Option<Vec<String>>,
+    /// Category codes at any level: a group includes every product set beneath it.
+    pub category_codes: Option<Vec<String>>,
+    /// Minimum stars of the current certificate (1–5).
+    pub min_stars: Option<i32>,
+    /// Certification state; default VALID (valid now, those expiring soon included).
+    pub certification: Option<CertificationFilter>,
+    /// Producer legal forms.
+    pub producer_kinds: Option<Vec<ProducerKind>>,
+    /// Only products listed by this outlet.
+    pub outlet_id: Option<ID>,
+    /// Only products changed at or after this time (incremental sync).
+    pub updated_since: Option<DateTimeUtc>,
+}
+
+impl From<ProductFilterArg> for ProductFilterInput {
+    fn from(a: ProductFilterArg) -> Self {
+        Self {
+            province_codes: a.province_codes,
+            region_codes: a.region_codes,
+            category_codes: a.category_codes,
+            min_stars: a.min_stars,
+            certification: a.certification.map(Into::into),
+            producer_kinds: a
+                .producer_kinds
+                .map(|v| v.into_iter().map(Into::into).collect()),
+            outlet_id: a.outlet_id.map(|id| id.0),
+            updated_since: a.updated_since.map(|t| t.0),
+        }
+    }
+}
+
+/// An edge of a product connection.
+#[derive(SimpleObject)]
+pub struct ProductEdge {
+    /// Opaque cursor of this edge.
+    pub cursor: String,
+    /// The product.
+    pub node: Product,
+}
+
+/// A page of products.
+#[derive(SimpleObject)]
+pub struct ProductConnection {
+    /// Number of products matching the filter (all pages).
+    pub total_count: u64,
+    /// Where this page sits.
+    pub page_info: PageInfo,
+    /// The products of this page.
+    pub edges: Vec<ProductEdge>,
+}
+
+/// Queries over products.
+#[derive(Default)]
+pub struct ProductQuery;
+
+#[Object]
+impl ProductQuery {
+    /// Published products, filtered and sorted, as a Relay connection. `first` defaults to 20
+    /// and is capped at 100; cursors stay valid when products are added.
+    async fn products(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to include (default: products with a valid certificate).")]
+        filter: Option<ProductFilterArg>,
+        #[graphql(desc = "Page size (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last edge of the previous page.")] after: Option<String>,
+        #[graphql(desc = "Order (default NEWEST).")] sort: Option<ProductSort>,
+    ) -> Result<ProductConnection> {
+        let shared = shared(ctx);
+        let today = today(ctx);
+        let first = PageSize::parse(first).map_err(|m| AppError::bad_input("first", m))?;
+        let sort = sort.unwrap_or_default().into();
+        let filter = Filter::parse(
+            filter.unwrap_or_default().into(),
+            &shared.reference,
+            "filter",
+        )?;
+        let after = after.map(|c| After::parse(&c, sort, "after")).transpose()?;
+        let condition = filter.condition(&shared.reference, today);
+        let page = products::list(
+            &shared.db,
+            condition.clone(),
+            &filter,
+            sort,
+            first.get(),
+            after,
+            today,
+        )
+        .await?;
+        let total_count = if ctx.look_ahead().field("totalCount").exists() {
+            products::count(&shared.db, condition).await?
+        } else {
+            0
+        };
+        let page_info = PageInfo::new(page.items.iter().map(|(_, c)| c), page.has_next_page);
+        let edges = page
+            .items
+            .into_iter()
+            .map(|(p, cursor)| ProductEdge {
+                cursor,
+                node: Product(p),
+            })
+            .collect();
+        Ok(ProductConnection {
+            total_count,
+            page_info,
+            edges,
+        })
+    }
+
+    /// A published product by slug; null when there is none.
+    async fn product(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The product's slug.")] slug: String,
+    ) -> Result<Option<Product>> {
+        Ok(products::published_by_slug(&shared(ctx).db, &slug)
+            .await?
+            .map(Product))
+    }
+}

@@ -1,0 +1,13 @@
+//! GraphQL object types, each built from an entity model or reference row.
+
+pub mod category;
+pub mod certification;
+pub mod enums;
+pub mod geo;
+pub mod listing;
+pub mod outlet;
+pub mod page_info;
+pub mod producer;
+pub mod product;
+pub mod reference;
+pub mod scalars;

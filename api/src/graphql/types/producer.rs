@@ -1,0 +1,90 @@
+//! Producers.
+
+use async_graphql::{Context, ID, Object, Result};
+use ocop_entities::producer;
+
+use super::{
+    enums,
+    product::missing,
+    reference::{Province, Ward},
+    scalars::DateTimeUtc,
+};
+use crate::graphql::shared;
+
+/// A producer ("chủ thể OCOP"): company, cooperative, cooperative group or household business.
+pub struct Producer(pub producer::Model);
+
+#[Object]
+impl Producer {
+    /// Opaque id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// URL key, unique among producers.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    /// Registered name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// Legal form.
+    async fn kind(&self) -> enums::ProducerKind {
+        self.0.kind.into()
+    }
+
+    /// Address as printed (may use pre-2025 names).
+    async fn address(&self) -> Option<&str> {
+        self.0.address.as_deref()
+    }
+
+    /// Legal representative.
+    async fn representative(&self) -> Option<&str> {
+        self.0.representative.as_deref()
+    }
+
+    /// Contact phone.
+    async fn phone(&self) -> Option<&str> {
+        self.0.phone.as_deref()
+    }
+
+    /// Contact e-mail.
+    async fn email(&self) -> Option<&str> {
+        self.0.email.as_deref()
+    }
+
+    /// Tax code ("mã số thuế").
+    async fn tax_code(&self) -> Option<&str> {
+        self.0.tax_code.as_deref()
+    }
+
+    /// Current ward.
+    async fn ward(&self, ctx: &Context<'_>) -> Result<Ward> {
+        let code = &self.0.ward_code;
+        Ok(shared(ctx)
+            .reference
+            .ward(code)
+            .cloned()
+            .map(Ward)
+            .ok_or_else(|| missing("ward", code))?)
+    }
+
+    /// Current province.
+    async fn province(&self, ctx: &Context<'_>) -> Result<Province> {
+        let code = &self.0.province_code;
+        Ok(shared(ctx)
+            .reference
+            .province(code)
+            .cloned()
+            .map(Province)
+            .ok_or_else(|| missing("province", code))?)
+    }
+
+    /// When the record last changed.
+    async fn updated_at(&self) -> DateTimeUtc {
+        DateTimeUtc(self.0.updated_at)
+    }
+}

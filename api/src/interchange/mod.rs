@@ -1,0 +1,10 @@
+//! The catalogue interchange format (JSON Lines, see `docs/interchange-format.md`): its
+//! records, the importer and the exporter.
+
+pub mod export;
+pub mod import;
+pub mod records;
+mod validate;
+
+pub use export::{ExportReport, export};
+pub use import::{ImportError, ImportReport, RecordError, import};

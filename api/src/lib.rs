@@ -1,0 +1,18 @@
+//! ocop-catalog: a GraphQL API over Vietnam's OCOP-certified products and the outlets that sell
+//! them. The `ocop` binary is a thin shell over this library; integration tests drive it the
+//! same way.
+
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod graphql;
+pub mod interchange;
+pub mod reference;
+pub mod routes;
+pub mod services;
+pub mod startup;
+pub mod telemetry;

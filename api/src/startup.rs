@@ -1,0 +1,123 @@
+//! Building and running the service: database, migrations, reference data, demo catalogue,
+//! schema, router; graceful shutdown.
+
+use std::{net::SocketAddr, sync::Arc};
+
+use anyhow::Context;
+use sea_orm::DatabaseConnection;
+use tokio::net::TcpListener;
+
+use crate::{
+    config::Settings,
+    db, demo,
+    graphql::{self, AppSchema, Shared},
+    reference::ReferenceData,
+    routes,
+};
+
+/// What every HTTP handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub db: DatabaseConnection,
+    /// The GraphQL schema.
+    pub schema: AppSchema,
+    /// Reference data.
+    pub reference: Arc<ReferenceData>,
+    /// Settings.
+    pub settings: Arc<Settings>,
+}
+
+/// A built service, bound to its port but not yet serving.
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl Application {
+    /// Connects to and migrates the database, loads the demo catalogue into an empty one when
+    /// enabled, and binds the listener (port 0 picks a free port).
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let db = db::connect(&settings).await?;
+        db::migrate(&db).await?;
+        let reference = Arc::new(
+            ReferenceData::load(&db)
+                .await
+                .context("cannot read the reference data")?,
+        );
+        if settings.demo {
+            demo::load_if_empty(&db, &reference).await?;
+        }
+        let schema = graphql::build_schema(Shared {
+            db: db.clone(),
+            reference: reference.clone(),
+        });
+        let listener = TcpListener::bind(settings.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", settings.listen))?;
+        let state = AppState {
+            db,
+            schema,
+            reference,
+            settings: Arc::new(settings),
+        };
+        Ok(Self { listener, state })
+    }
+
+    /// The address actually bound.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    /// The shared state (tests use its database).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then finishes in-flight requests and returns.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let addr = self.local_addr();
+        let router = routes::router(self.state.clone());
+        tracing::info!(
+            %addr,
+            graphiql = format!("http://{addr}/graphql"),
+            database = self.state.settings.database_label(),
+            "ocop-catalog is ready"
+        );
+        axum::serve(self.listener, router)
+            .with_graceful_shutdown(shutdown)
+            .await
+            .context("server error")?;
+        self.state.db.clone().close().await.ok();
+        tracing::info!("ocop-catalog stopped");
+        Ok(())
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown requested; finishing in-flight requests");
+}

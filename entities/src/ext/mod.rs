@@ -1,0 +1,3 @@
+//! Hand-written finders over the generated entities.
+
+pub mod outbox;
