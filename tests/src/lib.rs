@@ -1,1 +1,357 @@
-//! placeholder
+//! Test harness: starts the real `ocop` application on a random port against a fresh database
+//! (a temporary SQLite file, or a fresh PostgreSQL database when `TEST_DATABASE_URL` is set)
+//! and talks to it over HTTP.
+
+pub mod fixtures;
+
+use std::{
+    net::SocketAddr,
+    sync::atomic::{AtomicU32, Ordering},
+};
+
+use ocop_api::{
+    config::Settings,
+    interchange::{self, ImportError, ImportReport, import::Progress},
+    reference::ReferenceData,
+    startup::Application,
+};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use secrecy::SecretString;
+use serde_json::Value;
+use tokio::{sync::oneshot, task::JoinHandle};
+
+/// The database a test runs against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// A SQLite file in a temporary directory.
+    Sqlite,
+    /// A fresh database on the server of `TEST_DATABASE_URL`.
+    Postgres,
+}
+
+/// How to start the application.
+#[derive(Clone, Debug, Default)]
+pub struct TestOptions {
+    /// Load the demo catalogue into the empty database.
+    pub demo: bool,
+}
+
+impl TestOptions {
+    /// An empty catalogue (reference data only).
+    pub fn empty() -> Self {
+        Self::default()
+    }
+
+    /// The demo catalogue.
+    pub fn demo() -> Self {
+        Self { demo: true }
+    }
+}
+
+/// A running application.
+pub struct TestApp {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    /// Its database, for direct checks and fixtures.
+    pub db: DatabaseConnection,
+    /// Which backend.
+    pub backend: Backend,
+    /// The settings it runs with.
+    pub settings: Settings,
+    client: reqwest::Client,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<anyhow::Result<()>>>,
+    _dir: tempfile::TempDir,
+    pg_database: Option<(String, String)>,
+}
+
+/// A GraphQL response with its HTTP status and headers.
+#[derive(Debug)]
+pub struct GqlResponse {
+    /// HTTP status.
+    pub status: reqwest::StatusCode,
+    /// HTTP headers.
+    pub headers: reqwest::header::HeaderMap,
+    /// The JSON body (`Value::Null` when it was not JSON).
+    pub body: Value,
+}
+
+impl GqlResponse {
+    /// `data`, after asserting there are no errors.
+    #[track_caller]
+    pub fn data(&self) -> &Value {
+        assert!(
+            self.body.get("errors").is_none(),
+            "unexpected errors: {}",
+            self.body
+        );
+        &self.body["data"]
+    }
+
+    /// The `extensions.code` of every error.
+    pub fn error_codes(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|errors| {
+                errors
+                    .iter()
+                    .map(|e| {
+                        e["extensions"]["code"]
+                            .as_str()
+                            .unwrap_or("<none>")
+                            .to_owned()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The `extensions.field` of the first error.
+    pub fn error_field(&self) -> Option<&str> {
+        self.body["errors"][0]["extensions"]["field"].as_str()
+    }
+
+    /// SQL statements the request ran (the server runs with the count exposed).
+    pub fn sql_statements(&self) -> u64 {
+        self.headers
+            .get("x-ocop-sql-statements")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok())
+            .expect("the test server exposes the SQL statement count")
+    }
+}
+
+static NEXT_DB: AtomicU32 = AtomicU32::new(0);
+
+impl TestApp {
+    /// Starts the application on `backend`. For PostgreSQL without `TEST_DATABASE_URL`, returns
+    /// `None` after printing why.
+    pub async fn try_spawn(backend: Backend, options: TestOptions) -> Option<Self> {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let mut settings = Settings {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data_dir: dir.path().join("data"),
+            demo: options.demo,
+            expose_sql_count: true,
+            rust_log: "warn".into(),
+            ..Settings::default()
+        };
+        let mut pg_database = None;
+        if backend == Backend::Postgres {
+            let Some(admin_url) = test_database_url() else {
+                eprintln!("skipped on PostgreSQL: TEST_DATABASE_URL is not set");
+                return None;
+            };
+            let name = format!(
+                "ocop_test_{}_{}_{}",
+                std::process::id(),
+                NEXT_DB.fetch_add(1, Ordering::Relaxed),
+                chrono::Utc::now().timestamp_subsec_nanos()
+            );
+            let admin = Database::connect(admin_url.as_str())
+                .await
+                .expect("TEST_DATABASE_URL is reachable");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("the test role may create databases");
+            admin.close().await.ok();
+            settings.database_url = Some(SecretString::from(with_database(&admin_url, &name)));
+            pg_database = Some((admin_url, name));
+        }
+        ocop_api::telemetry::init(&settings);
+        let app = Application::build(settings.clone())
+            .await
+            .expect("the application starts");
+        let addr = app.local_addr();
+        let db = app.state().db.clone();
+        let (tx, rx) = oneshot::channel();
+        let server = tokio::spawn(app.run_until(async {
+            let _ = rx.await;
+        }));
+        Some(Self {
+            addr,
+            db,
+            backend,
+            settings,
+            client: reqwest::Client::new(),
+            shutdown: Some(tx),
+            server: Some(server),
+            _dir: dir,
+            pg_database,
+        })
+    }
+
+    /// Starts the application on SQLite.
+    pub async fn spawn(options: TestOptions) -> Self {
+        Self::try_spawn(Backend::Sqlite, options)
+            .await
+            .expect("SQLite is always available")
+    }
+
+    /// The base URL.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// An HTTP client.
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    /// Sends one GraphQL operation by POST.
+    pub async fn gql(&self, query: &str, variables: Value) -> GqlResponse {
+        let response = self
+            .client
+            .post(self.url("/graphql"))
+            .json(&serde_json::json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("the server answers");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("a body");
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        GqlResponse {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// Sends an operation and returns its `data`, failing the test on any error.
+    pub async fn data(&self, query: &str, variables: Value) -> Value {
+        let response = self.gql(query, variables).await;
+        response.data().clone()
+    }
+
+    /// Imports a catalogue in the interchange format through the library, as `ocop import` does.
+    pub async fn import(&self, jsonl: &str) -> Result<ImportReport, ImportError> {
+        let reference = ReferenceData::load(&self.db).await.expect("reference data");
+        interchange::import(&self.db, &reference, jsonl.as_bytes(), Progress::Hidden).await
+    }
+
+    /// Exports the catalogue, without its header line (which carries the export time).
+    pub async fn export_body(&self) -> String {
+        let mut out = Vec::new();
+        interchange::export(&self.db, &mut out)
+            .await
+            .expect("export succeeds");
+        let text = String::from_utf8(out).expect("UTF-8");
+        text.lines().skip(1).map(|l| format!("{l}\n")).collect()
+    }
+
+    /// Stops the server gracefully and waits for it.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server
+                .await
+                .expect("the server task ends")
+                .expect("the server stops cleanly");
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some((admin_url, name)) = self.pg_database.take() {
+            // Drop the per-test database from a thread of its own: Drop cannot await.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()?;
+                rt.block_on(async {
+                    let admin = Database::connect(admin_url.as_str()).await?;
+                    admin
+                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .await?;
+                    admin.close().await
+                })
+                .map_err(std::io::Error::other)
+            })
+            .join();
+        }
+    }
+}
+
+/// The PostgreSQL server for tests, if configured.
+pub fn test_database_url() -> Option<String> {
+    std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|s| !s.is_empty())
+}
+
+/// The same server URL with another database name.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let base = match base.rfind('/') {
+        Some(i) if i > base.find("://").map_or(0, |j| j + 2) => &base[..i],
+        _ => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+/// Defines one integration test that runs on SQLite, and on PostgreSQL when
+/// `TEST_DATABASE_URL` is set (without it, the PostgreSQL variant prints why it skipped).
+///
+/// ```text
+/// db_test!(finds_nothing_in_an_empty_catalogue, TestOptions::empty(), |app| {
+///     let data = app.data("{ products { totalCount } }", json!({})).await;
+///     assert_eq!(data["products"]["totalCount"], 0);
+/// });
+/// ```
+#[macro_export]
+macro_rules! db_test {
+    ($name:ident, $options:expr, |$app:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn run($app: $crate::TestApp) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                run($crate::TestApp::spawn($options).await).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(app) = $crate::TestApp::try_spawn($crate::Backend::Postgres, $options).await {
+                    run(app).await
+                }
+            }
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_database_names_replace_the_path_of_the_url() {
+        assert_eq!(
+            with_database("postgres://u:p@h:5432/ocop", "t1"),
+            "postgres://u:p@h:5432/t1"
+        );
+        assert_eq!(
+            with_database("postgres://u:p@h/ocop?sslmode=disable", "t1"),
+            "postgres://u:p@h/t1?sslmode=disable"
+        );
+        assert_eq!(
+            with_database("postgres://u:p@h", "t1"),
+            "postgres://u:p@h/t1"
+        );
+    }
+}

@@ -3,7 +3,7 @@
 
 use std::{collections::HashMap, sync::Arc};
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use ocop_entities::{
     certification, listing,
     outlet::{self, OutletStatus},
@@ -36,12 +36,17 @@ pub struct DbLoader {
     db: DatabaseConnection,
 }
 
-/// A per-request DataLoader whose batches count towards the request's SQL statements.
-pub type Loaders = DataLoader<DbLoader>;
+/// A per-request DataLoader, with a per-request cache, whose batches count towards the
+/// request's SQL statements.
+pub type Loaders = DataLoader<DbLoader, HashMapCache>;
 
 /// A fresh loader for one request.
 pub fn for_request(db: DatabaseConnection) -> Loaders {
-    DataLoader::new(DbLoader { db }, StatementCounter::spawn_in_current_scope)
+    DataLoader::with_cache(
+        DbLoader { db },
+        StatementCounter::spawn_in_current_scope,
+        HashMapCache::default(),
+    )
 }
 
 type LoadResult<K, V> = Result<HashMap<K, V>, Arc<DbErr>>;

@@ -2,6 +2,7 @@
 //! entity models, per-request DataLoaders. No axum here.
 
 pub mod loaders;
+pub mod prefetch;
 pub mod query;
 pub mod types;
 

@@ -6,7 +6,7 @@ use crate::{
     domain::PageSize,
     error::AppError,
     graphql::{
-        shared, today,
+        prefetch, shared, today,
         types::{
             enums::{CertificationFilter, ProducerKind, ProductSort},
             page_info::PageInfo,
@@ -117,6 +117,8 @@ impl ProductQuery {
             today,
         )
         .await?;
+        let models: Vec<_> = page.items.iter().map(|(p, _)| p).collect();
+        prefetch::products(ctx, &ctx.look_ahead().field("edges").field("node"), &models).await?;
         let total_count = if ctx.look_ahead().field("totalCount").exists() {
             products::count(&shared.db, condition).await?
         } else {

@@ -12,7 +12,12 @@ use super::{
     reference::{Province, Ward},
     scalars::DateTimeUtc,
 };
-use crate::{domain::PageSize, error::AppError, graphql::shared, services::outlets};
+use crate::{
+    domain::PageSize,
+    error::AppError,
+    graphql::{prefetch, shared},
+    services::outlets,
+};
 
 /// An OCOP introduction and sales point ("điểm giới thiệu và bán sản phẩm OCOP").
 pub struct Outlet(pub outlet::Model);
@@ -105,6 +110,8 @@ impl Outlet {
         let first = PageSize::parse(first).map_err(|m| AppError::bad_input("first", m))?;
         let db = &shared(ctx).db;
         let page = outlets::shelf(db, self.0.id, first.get(), after.as_deref()).await?;
+        let models: Vec<_> = page.items.iter().map(|(l, _)| l).collect();
+        prefetch::listings(ctx, &ctx.look_ahead().field("edges").field("node"), &models).await?;
         let total_count = if ctx.look_ahead().field("totalCount").exists() {
             outlets::shelf_count(db, self.0.id).await?
         } else {

@@ -1,0 +1,90 @@
+//! Every read operation of the public contract runs as written, without errors.
+
+use ocop_tests::{TestApp, TestOptions, db_test};
+use serde_json::{Value, json};
+
+/// The operation named `name` in a contract document, with nothing else.
+fn operation(document: &str, name: &str) -> String {
+    let start = document
+        .find(&format!("query {name}("))
+        .or_else(|| document.find(&format!("query {name} ")));
+    let start = start.unwrap_or_else(|| panic!("operation {name} in the contract"));
+    let mut depth = 0;
+    for (i, c) in document[start..].char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return document[start..start + i + 1].to_owned();
+                }
+            }
+            _ => {}
+        }
+    }
+    panic!("unbalanced braces in {name}");
+}
+
+async fn run_op(app: &TestApp, file: &str, name: &str, variables: Value) -> Value {
+    let response = app.gql(&operation(file, name), variables).await;
+    assert!(
+        response.body.get("errors").is_none(),
+        "{name}: {}",
+        response.body
+    );
+    response.body["data"].clone()
+}
+
+const REFERENCE: &str = include_str!("../../contract/reference.graphql");
+const PRODUCTS: &str = include_str!("../../contract/products.graphql");
+const PRODUCT: &str = include_str!("../../contract/product.graphql");
+const OUTLETS: &str = include_str!("../../contract/outlets.graphql");
+
+db_test!(
+    every_read_operation_of_the_contract_runs_without_errors,
+    TestOptions::demo(),
+    |app| {
+        let regions = run_op(&app, REFERENCE, "Regions", json!({})).await;
+        assert_eq!(regions["regions"].as_array().unwrap().len(), 6);
+        run_op(&app, REFERENCE, "Provinces", json!({})).await;
+        let wards = run_op(&app, REFERENCE, "Wards", json!({"provinceCode": "22"})).await;
+        assert_eq!(wards["wards"].as_array().unwrap().len(), 54);
+        run_op(&app, REFERENCE, "Categories", json!({})).await;
+        let resolved = run_op(
+            &app,
+            REFERENCE,
+            "ResolveProvince",
+            json!({"name": "quang binh"}),
+        )
+        .await;
+        assert_eq!(
+            resolved["resolveProvince"],
+            json!({"code": "44", "name": "Quảng Trị"})
+        );
+        let products = run_op(
+        &app,
+        PRODUCTS,
+        "Products",
+        json!({"filter": {"provinceCodes": ["22"], "minStars": 4}, "first": 20, "after": null, "sort": "STARS_DESC"}),
+    )
+    .await;
+        let edges = products["products"]["edges"].as_array().unwrap();
+        assert!(!edges.is_empty());
+        let slug = edges[0]["node"]["slug"].as_str().unwrap();
+        let product = run_op(&app, PRODUCT, "Product", json!({"slug": slug})).await;
+        assert_eq!(product["product"]["slug"], slug);
+        let outlets = run_op(
+        &app,
+        OUTLETS,
+        "Outlets",
+        json!({"filter": {"provinceCodes": ["42"]}, "near": {"lat": 18.34, "lng": 105.90}, "first": 10}),
+    )
+    .await;
+        let outlet = outlets["outlets"]["edges"][0]["node"]["slug"]
+            .as_str()
+            .expect("an outlet in Hà Tĩnh")
+            .to_owned();
+        let shelf = run_op(&app, OUTLETS, "Outlet", json!({"slug": outlet})).await;
+        assert!(shelf["outlet"]["listings"]["totalCount"].as_u64().unwrap() > 0);
+    }
+);

@@ -1,0 +1,13 @@
+//! Integration tests: each starts the real application on a random port against a fresh
+//! database and talks to it over HTTP. Every test runs on SQLite, and on PostgreSQL when
+//! `TEST_DATABASE_URL` is set.
+
+mod certification_status;
+mod contract;
+mod http;
+mod import_export;
+mod n_plus_one;
+mod outlets;
+mod product_page;
+mod products;
+mod reference;
