@@ -33,4 +33,6 @@ pub enum Command {
         /// Output file; standard output when omitted.
         file: Option<PathBuf>,
     },
+    /// Rebuild the search index from the database beside the live one, then switch to it.
+    Reindex,
 }

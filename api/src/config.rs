@@ -36,7 +36,7 @@ pub enum LogFormat {
 }
 
 /// All settings of the service. See the configuration table in README.md.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Settings {
     /// `OCOP_ENV`: `development` (default) or `production`.
     pub env: Environment,
@@ -45,15 +45,22 @@ pub struct Settings {
     /// `OCOP_DATA_DIR`: the SQLite file and the embedded search index live here.
     pub data_dir: PathBuf,
     /// `DATABASE_URL`: `postgres://…` or `sqlite://…`; default: `sqlite://<data_dir>/ocop.db`.
+    #[serde(skip_serializing)]
     pub database_url: Option<SecretString>,
     /// `OCOP_DB_MAX_CONNECTIONS`: connection pool size.
     pub db_max_connections: u32,
     /// `MEILI_URL`: use Meilisearch at this URL instead of the embedded index.
     pub meili_url: Option<String>,
     /// `MEILI_MASTER_KEY`: the Meilisearch key.
+    #[serde(skip_serializing)]
     pub meili_master_key: Option<SecretString>,
+    /// `OCOP_MEILI_INDEX_PREFIX`: prefix of the Meilisearch index names.
+    pub meili_index_prefix: String,
     /// `OCOP_DEMO`: load the demo catalogue into an empty database at start-up.
     pub demo: bool,
+    /// `OCOP_OUTBOX_WORKER`: run the outbox worker that keeps the search index up to date (turn
+    /// it off on replicas that should only serve).
+    pub outbox_worker: bool,
     /// `RUST_LOG`: log filter.
     pub rust_log: String,
     /// `OCOP_LOG_FORMAT`: `pretty` or `json`; default: `json` in production, else `pretty`.
@@ -73,24 +80,14 @@ impl Default for Settings {
             db_max_connections: 10,
             meili_url: None,
             meili_master_key: None,
+            meili_index_prefix: "ocop_".to_owned(),
             demo: true,
+            outbox_worker: true,
             rust_log: "info,sqlx=warn,sea_orm=warn,tantivy=warn".to_owned(),
             log_format: None,
             expose_sql_count: false,
         }
     }
-}
-
-/// The serialisable mirror of [`Settings`]' defaults (secrets have no default).
-#[derive(Serialize)]
-struct Defaults {
-    env: Environment,
-    listen: SocketAddr,
-    data_dir: PathBuf,
-    db_max_connections: u32,
-    demo: bool,
-    rust_log: String,
-    expose_sql_count: bool,
 }
 
 impl Settings {
@@ -102,17 +99,7 @@ impl Settings {
         if file_required && !path.exists() {
             anyhow::bail!("configuration file {} does not exist", path.display());
         }
-        let d = Settings::default();
-        let defaults = Defaults {
-            env: d.env,
-            listen: d.listen,
-            data_dir: d.data_dir,
-            db_max_connections: d.db_max_connections,
-            demo: d.demo,
-            rust_log: d.rust_log,
-            expose_sql_count: d.expose_sql_count,
-        };
-        let figment = Figment::from(Serialized::defaults(defaults))
+        let figment = Figment::from(Serialized::defaults(Settings::default()))
             .merge(Toml::file(&path))
             .merge(Env::prefixed("OCOP_").ignore(&["CONFIG"]))
             .merge(

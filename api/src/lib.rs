@@ -10,6 +10,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod graphql;
+pub mod indexing;
 pub mod interchange;
 pub mod reference;
 pub mod routes;

@@ -11,7 +11,7 @@ use clap::Parser;
 use ocop_api::{
     cli::{Cli, Command},
     config::Settings,
-    db,
+    db, indexing,
     interchange::{self, ImportError, import::Progress},
     reference::ReferenceData,
     startup::{Application, shutdown_signal},
@@ -96,6 +96,28 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             eprintln!(
                 "exported {} producers, {} products, {} outlets",
                 report.producers, report.products, report.outlets
+            );
+        }
+        Command::Reindex => {
+            let db = db::connect(&settings).await?;
+            db::migrate(&db).await?;
+            let reference = ReferenceData::load(&db).await?;
+            let search = indexing::backend::from_settings(&settings)?;
+            let started = std::time::Instant::now();
+            let report = indexing::reindex::reindex(
+                &db,
+                &reference,
+                &search,
+                std::io::stderr().is_terminal(),
+            )
+            .await?;
+            eprintln!(
+                "reindexed {} products and {} outlets into the {} index in {:.1} s ({} recent changes replayed)",
+                report.products,
+                report.outlets,
+                search.name(),
+                started.elapsed().as_secs_f64(),
+                report.replayed
             );
         }
     }

@@ -23,6 +23,7 @@ pub struct ReferenceData {
     children: HashMap<String, Vec<String>>,
     /// Folded name → province code, current names first, then former names, then aliases.
     names: HashMap<String, String>,
+    aliases: HashMap<String, Vec<String>>,
 }
 
 impl ReferenceData {
@@ -76,9 +77,14 @@ impl ReferenceData {
                 .push(w.code.clone());
         }
         let mut names = HashMap::new();
+        let mut alias_lists: HashMap<String, Vec<String>> = HashMap::new();
         // Lowest priority first: later inserts win.
         for a in &aliases {
             names.insert(name_key(&a.alias), a.province_code.clone());
+            alias_lists
+                .entry(a.province_code.clone())
+                .or_default()
+                .push(a.alias.clone());
         }
         let mut former_by_province: HashMap<String, Vec<former_province::Model>> = HashMap::new();
         for f in former {
@@ -118,6 +124,7 @@ impl ReferenceData {
             category_index,
             children,
             names,
+            aliases: alias_lists,
         }
     }
 
@@ -182,6 +189,15 @@ impl ReferenceData {
         self.former_by_province
             .get(province_code)
             .map_or(&[], Vec::as_slice)
+    }
+
+    /// Everyday names of a province ("Sài Gòn", "TP.HCM").
+    pub fn aliases_of(&self, province_code: &str) -> impl Iterator<Item = &str> {
+        self.aliases
+            .get(province_code)
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
     }
 
     /// Every category, by code.

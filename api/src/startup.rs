@@ -1,16 +1,18 @@
 //! Building and running the service: database, migrations, reference data, demo catalogue,
-//! schema, router; graceful shutdown.
+//! search backend and outbox worker, schema, router; graceful shutdown.
 
 use std::{net::SocketAddr, sync::Arc};
 
 use anyhow::Context;
+use ocop_search::SearchBackend;
 use sea_orm::DatabaseConnection;
-use tokio::net::TcpListener;
+use tokio::{net::TcpListener, sync::watch};
 
 use crate::{
     config::Settings,
     db, demo,
     graphql::{self, AppSchema, Shared},
+    indexing::{self, OutboxWorker, SyncStatus, worker::WorkerConfig},
     reference::ReferenceData,
     routes,
 };
@@ -24,6 +26,10 @@ pub struct AppState {
     pub schema: AppSchema,
     /// Reference data.
     pub reference: Arc<ReferenceData>,
+    /// The search engine.
+    pub search: Arc<dyn SearchBackend>,
+    /// Index synchronisation status.
+    pub status: Arc<SyncStatus>,
     /// Settings.
     pub settings: Arc<Settings>,
 }
@@ -32,12 +38,22 @@ pub struct AppState {
 pub struct Application {
     listener: TcpListener,
     state: AppState,
+    worker: OutboxWorker,
 }
 
 impl Application {
+    /// Builds with the search engine the settings choose.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let search = indexing::backend::from_settings(&settings)?;
+        Self::build_with_search(settings, search).await
+    }
+
     /// Connects to and migrates the database, loads the demo catalogue into an empty one when
     /// enabled, and binds the listener (port 0 picks a free port).
-    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+    pub async fn build_with_search(
+        settings: Settings,
+        search: Arc<dyn SearchBackend>,
+    ) -> anyhow::Result<Self> {
         let db = db::connect(&settings).await?;
         db::migrate(&db).await?;
         let reference = Arc::new(
@@ -48,9 +64,19 @@ impl Application {
         if settings.demo {
             demo::load_if_empty(&db, &reference).await?;
         }
+        let status = Arc::new(SyncStatus::new(search.name()));
+        let worker = OutboxWorker::new(
+            db.clone(),
+            reference.clone(),
+            search.clone(),
+            status.clone(),
+            WorkerConfig::default(),
+        );
         let schema = graphql::build_schema(Shared {
             db: db.clone(),
             reference: reference.clone(),
+            search: search.clone(),
+            status: status.clone(),
         });
         let listener = TcpListener::bind(settings.listen)
             .await
@@ -59,9 +85,15 @@ impl Application {
             db,
             schema,
             reference,
+            search,
+            status,
             settings: Arc::new(settings),
         };
-        Ok(Self { listener, state })
+        Ok(Self {
+            listener,
+            state,
+            worker,
+        })
     }
 
     /// The address actually bound.
@@ -76,24 +108,38 @@ impl Application {
         &self.state
     }
 
-    /// Serves until `shutdown` completes, then finishes in-flight requests and returns.
+    /// Serves until `shutdown` completes, then finishes in-flight requests, stops the outbox
+    /// worker after its current batch, and returns.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let addr = self.local_addr();
         let router = routes::router(self.state.clone());
+        let (stop_worker, worker_stopped) = watch::channel(false);
+        let worker = self
+            .state
+            .settings
+            .outbox_worker
+            .then(|| tokio::spawn(self.worker.run(worker_stopped)));
         tracing::info!(
             %addr,
             graphiql = format!("http://{addr}/graphql"),
             database = self.state.settings.database_label(),
+            search = self.state.search.name(),
             "ocop-catalog is ready"
         );
-        axum::serve(self.listener, router)
+        let served = axum::serve(self.listener, router)
             .with_graceful_shutdown(shutdown)
-            .await
-            .context("server error")?;
+            .await;
+        let _ = stop_worker.send(true);
+        if let Some(worker) = worker
+            && let Err(e) = worker.await
+        {
+            tracing::error!(error = %e, "the outbox worker panicked");
+        }
         self.state.db.clone().close().await.ok();
+        served.context("server error")?;
         tracing::info!("ocop-catalog stopped");
         Ok(())
     }

@@ -1,5 +1,20 @@
-//! Search for the OCOP catalogue: Vietnamese text folding, documents, queries and backends.
+//! Search for the OCOP catalogue: Vietnamese text folding, documents, typed queries, and two
+//! backends behind one trait — an embedded index ([`embedded`], tantivy) for zero setup and
+//! Meilisearch ([`meili`]) at scale.
 //!
 //! This crate depends on no other workspace crate and is testable without a database.
 
+pub mod backend;
+pub mod document;
+pub mod embedded;
+pub mod meili;
+pub mod query;
+pub mod settings;
 pub mod text;
+
+pub use backend::{Rebuild, SearchBackend, SearchError};
+pub use document::{OutletDocument, ProductDocument};
+pub use query::{
+    FacetCounts, FacetField, OutletHits, OutletSearch, ProductFilters, ProductHits, ProductSearch,
+    SearchSort, Validity,
+};

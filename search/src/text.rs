@@ -79,6 +79,49 @@ pub fn telex_of_marked_words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Generic words of Vietnamese addresses ("tỉnh Quảng Ninh", "phường Bãi Cháy"): they say
+/// nothing about a place, and folded they would match names ("tinh" in "Hà Tĩnh").
+const ADMIN_WORDS: &[&str] = &[
+    "tỉnh",
+    "thành phố",
+    "tp",
+    "phường",
+    "xã",
+    "huyện",
+    "quận",
+    "thị xã",
+    "thị trấn",
+    "đặc khu",
+    "số",
+];
+
+/// An address without its generic administrative words, compared with their tones (so "Hà Tĩnh"
+/// keeps its "Tĩnh" while "tỉnh Hà Tĩnh" loses its "tỉnh").
+pub fn without_admin_words(address: &str) -> String {
+    let normalized = normalize(address);
+    let words: Vec<&str> = normalized
+        .split(|c: char| !c.is_alphanumeric() && !is_combining_mark(c))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut out: Vec<&str> = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        let skip = ADMIN_WORDS.iter().find_map(|admin| {
+            let parts: Vec<&str> = admin.split(' ').collect();
+            (words.len() >= i + parts.len() && words[i..i + parts.len()] == parts[..])
+                .then_some(parts.len())
+        });
+        match skip {
+            Some(n) => i += n,
+            None => {
+                out.push(words[i]);
+                i += 1;
+            }
+        }
+    }
+    out.join(" ")
+}
+
 fn telex_word(word: &str) -> String {
     let mut out = String::with_capacity(word.len() + 3);
     let mut tone = 'z';
@@ -192,6 +235,19 @@ mod tests {
         assert_eq!(telex("hoá"), telex("hóa"));
         assert_eq!(telex("thuỷ"), telex("thủy"));
         assert_eq!(telex("Thanh Hoá"), ["thanhz", "hoas"]);
+    }
+
+    #[test]
+    fn generic_address_words_are_dropped_but_names_kept() {
+        assert_eq!(
+            without_admin_words("Khu Đồn Điền, phường Hà Khẩu, TP Hạ Long, tỉnh Quảng Ninh"),
+            "khu đồn điền hà khẩu hạ long quảng ninh"
+        );
+        assert_eq!(
+            without_admin_words("Số 1 Phan Đình Phùng, Thành phố Hà Tĩnh, tỉnh Hà Tĩnh"),
+            "1 phan đình phùng hà tĩnh hà tĩnh"
+        );
+        assert_eq!(without_admin_words("Xã Xá Lượng"), "xá lượng");
     }
 
     #[test]

@@ -2,12 +2,19 @@
 //! (a temporary SQLite file, or a fresh PostgreSQL database when `TEST_DATABASE_URL` is set)
 //! and talks to it over HTTP.
 
+pub mod faulty_search;
 pub mod fixtures;
 
 use std::{
     net::SocketAddr,
-    sync::atomic::{AtomicU32, Ordering},
+    sync::{
+        Arc,
+        atomic::{AtomicU32, Ordering},
+    },
+    time::{Duration, Instant},
 };
+
+use faulty_search::FaultySearch;
 
 use ocop_api::{
     config::Settings,
@@ -15,6 +22,7 @@ use ocop_api::{
     reference::ReferenceData,
     startup::Application,
 };
+use ocop_search::embedded::EmbeddedBackend;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use secrecy::SecretString;
 use serde_json::Value;
@@ -34,6 +42,8 @@ pub enum Backend {
 pub struct TestOptions {
     /// Load the demo catalogue into the empty database.
     pub demo: bool,
+    /// Do not run the outbox worker (tests drive workers themselves).
+    pub no_worker: bool,
 }
 
 impl TestOptions {
@@ -44,7 +54,18 @@ impl TestOptions {
 
     /// The demo catalogue.
     pub fn demo() -> Self {
-        Self { demo: true }
+        Self {
+            demo: true,
+            ..Self::default()
+        }
+    }
+
+    /// An empty catalogue and no outbox worker.
+    pub fn without_worker() -> Self {
+        Self {
+            no_worker: true,
+            ..Self::default()
+        }
     }
 }
 
@@ -56,6 +77,8 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     /// Which backend.
     pub backend: Backend,
+    /// The search engine, which tests can take down.
+    pub search: Arc<FaultySearch>,
     /// The settings it runs with.
     pub settings: Settings,
     client: reqwest::Client,
@@ -132,6 +155,7 @@ impl TestApp {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             data_dir: dir.path().join("data"),
             demo: options.demo,
+            outbox_worker: !options.no_worker,
             expose_sql_count: true,
             rust_log: "warn".into(),
             ..Settings::default()
@@ -160,7 +184,10 @@ impl TestApp {
             pg_database = Some((admin_url, name));
         }
         ocop_api::telemetry::init(&settings);
-        let app = Application::build(settings.clone())
+        let index =
+            EmbeddedBackend::open(settings.data_dir.join("index")).expect("the index opens");
+        let search = Arc::new(FaultySearch::new(Arc::new(index)));
+        let app = Application::build_with_search(settings.clone(), search.clone())
             .await
             .expect("the application starts");
         let addr = app.local_addr();
@@ -173,6 +200,7 @@ impl TestApp {
             addr,
             db,
             backend,
+            search,
             settings,
             client: reqwest::Client::new(),
             shutdown: Some(tx),
@@ -239,6 +267,25 @@ impl TestApp {
             .expect("export succeeds");
         let text = String::from_utf8(out).expect("UTF-8");
         text.lines().skip(1).map(|l| format!("{l}\n")).collect()
+    }
+
+    /// Waits until the outbox is drained (every committed change is in the index), or panics
+    /// after `limit`. Returns how long it took.
+    pub async fn wait_for_sync(&self, limit: Duration) -> Duration {
+        let started = Instant::now();
+        loop {
+            let data = self
+                .data("{ searchStatus { pendingChanges } }", serde_json::json!({}))
+                .await;
+            if data["searchStatus"]["pendingChanges"] == 0 {
+                return started.elapsed();
+            }
+            assert!(
+                started.elapsed() < limit,
+                "the index did not catch up within {limit:?}: {data}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     /// Stops the server gracefully and waits for it.

@@ -41,12 +41,7 @@ impl GeoPoint {
 
     /// Great-circle distance in kilometres (haversine, mean Earth radius).
     pub fn distance_km(self, other: GeoPoint) -> f64 {
-        const EARTH_RADIUS_KM: f64 = 6371.0088;
-        let (la1, la2) = (self.lat.to_radians(), other.lat.to_radians());
-        let dlat = la2 - la1;
-        let dlng = (other.lng - self.lng).to_radians();
-        let a = (dlat / 2.0).sin().powi(2) + la1.cos() * la2.cos() * (dlng / 2.0).sin().powi(2);
-        2.0 * EARTH_RADIUS_KM * a.sqrt().asin()
+        ocop_search::query::distance_km((self.lat, self.lng), (other.lat, other.lng))
     }
 }
 

@@ -20,6 +20,7 @@ pub struct Query(
     query::reference::ReferenceQuery,
     query::products::ProductQuery,
     query::outlets::OutletQuery,
+    query::search::SearchQuery,
 );
 
 /// The schema type served at `/graphql`.
@@ -32,6 +33,10 @@ pub struct Shared {
     pub db: DatabaseConnection,
     /// Reference data.
     pub reference: Arc<ReferenceData>,
+    /// The search engine.
+    pub search: Arc<dyn ocop_search::SearchBackend>,
+    /// Index synchronisation status.
+    pub status: Arc<crate::indexing::SyncStatus>,
 }
 
 /// What is fixed for the duration of one request.

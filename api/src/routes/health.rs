@@ -1,5 +1,7 @@
 //! Liveness and readiness.
 
+use std::time::Duration;
+
 use axum::{Json, extract::State, http::StatusCode};
 use serde_json::{Value, json};
 
@@ -10,26 +12,42 @@ pub async fn health() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
-/// `/ready`: the database answers. 503 otherwise.
+/// `/ready`: 200 when the database answers (the search engine's state is reported, but a search
+/// outage does not make the service unready: everything but search keeps working); 503 otherwise.
 pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
-    let database = tokio::time::timeout(std::time::Duration::from_secs(2), state.db.ping()).await;
-    let (status, database) = match database {
-        Ok(Ok(())) => (StatusCode::OK, json!({ "status": "ok" })),
-        Ok(Err(e)) => {
-            tracing::warn!(error = %e, "readiness: database unavailable");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                json!({ "status": "unavailable" }),
-            )
-        }
-        Err(_) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            json!({ "status": "timeout" }),
-        ),
+    let (database, search, sync) = tokio::join!(
+        tokio::time::timeout(Duration::from_secs(2), state.db.ping()),
+        tokio::time::timeout(Duration::from_secs(2), state.search.health()),
+        tokio::time::timeout(Duration::from_secs(2), state.status.report(&state.db)),
+    );
+    let database_ok = matches!(database, Ok(Ok(())));
+    if !database_ok {
+        tracing::warn!("readiness: database unavailable");
+    }
+    let sync = match sync {
+        Ok(Ok(r)) => json!({
+            "pendingChanges": r.pending_changes,
+            "oldestPendingAgeSeconds": r.oldest_pending_age_secs,
+            "lastSuccessfulSync": r.last_success.map(|t| t.to_rfc3339()),
+            "lastError": r.last_error,
+        }),
+        _ => Value::Null,
     };
-    let ok = status == StatusCode::OK;
+    let status = if database_ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     (
         status,
-        Json(json!({ "status": if ok { "ok" } else { "unavailable" }, "database": database })),
+        Json(json!({
+            "status": if database_ok { "ok" } else { "unavailable" },
+            "database": { "status": if database_ok { "ok" } else { "unavailable" } },
+            "search": {
+                "backend": state.search.name(),
+                "status": if matches!(search, Ok(Ok(()))) { "ok" } else { "unavailable" },
+                "sync": sync,
+            },
+        })),
     )
 }

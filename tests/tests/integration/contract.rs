@@ -39,6 +39,7 @@ const REFERENCE: &str = include_str!("../../contract/reference.graphql");
 const PRODUCTS: &str = include_str!("../../contract/products.graphql");
 const PRODUCT: &str = include_str!("../../contract/product.graphql");
 const OUTLETS: &str = include_str!("../../contract/outlets.graphql");
+const SEARCH: &str = include_str!("../../contract/search.graphql");
 
 db_test!(
     every_read_operation_of_the_contract_runs_without_errors,
@@ -86,5 +87,40 @@ db_test!(
             .to_owned();
         let shelf = run_op(&app, OUTLETS, "Outlet", json!({"slug": outlet})).await;
         assert!(shelf["outlet"]["listings"]["totalCount"].as_u64().unwrap() > 0);
+        app.wait_for_sync(std::time::Duration::from_secs(10)).await;
+        let region = regions["regions"][0]["code"].as_str().unwrap().to_owned();
+        let found = run_op(
+            &app,
+            SEARCH,
+            "Search",
+            json!({"query": "nuoc mam", "filter": {"regionCodes": [region]}, "page": 1, "pageSize": 20}),
+        )
+        .await;
+        assert_eq!(
+            found["searchProducts"]["facets"].as_array().unwrap().len(),
+            5
+        );
+        let found = run_op(
+            &app,
+            SEARCH,
+            "Search",
+            json!({"query": "nước mắm", "page": 1, "pageSize": 20}),
+        )
+        .await;
+        assert!(
+            found["searchProducts"]["totalHits"].as_u64().unwrap() >= 3,
+            "the demo has several nước mắm"
+        );
+        let near = run_op(
+            &app,
+            OUTLETS,
+            "SearchOutlets",
+            json!({"query": "ha tinh", "near": {"lat": 18.34, "lng": 105.90}, "radiusKm": 50}),
+        )
+        .await;
+        assert!(
+            near["searchOutlets"]["totalHits"].as_u64().unwrap() >= 1,
+            "{near}"
+        );
     }
 );

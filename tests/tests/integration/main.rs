@@ -11,3 +11,4 @@ mod outlets;
 mod product_page;
 mod products;
 mod reference;
+mod search;

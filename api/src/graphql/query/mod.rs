@@ -3,3 +3,4 @@
 pub mod outlets;
 pub mod products;
 pub mod reference;
+pub mod search;

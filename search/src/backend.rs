@@ -1,0 +1,84 @@
+//! The interface both search engines implement.
+
+use async_trait::async_trait;
+
+use crate::{
+    document::{OutletDocument, ProductDocument},
+    query::{OutletHits, OutletSearch, ProductHits, ProductSearch},
+};
+
+/// Why a search-engine call failed. Every variant means "try again later" to the caller: the
+/// outbox keeps the change, search answers `SEARCH_UNAVAILABLE`.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// The engine did not answer in time.
+    #[error("the search engine did not answer within {0:?}")]
+    Timeout(std::time::Duration),
+    /// The engine could not be reached or answered with a server error.
+    #[error("the search engine is unavailable: {0}")]
+    Unavailable(String),
+    /// The engine accepted a task that then failed.
+    #[error("a search-engine task failed: {0}")]
+    TaskFailed(String),
+    /// The engine rejected a request (a bug on our side: the request should have been valid).
+    #[error("the search engine rejected a request: {0}")]
+    Rejected(String),
+    /// The embedded index failed (I/O, corruption).
+    #[error("embedded index error: {0}")]
+    Index(String),
+}
+
+/// A search engine holding two indexes: products and outlets.
+#[async_trait]
+pub trait SearchBackend: Send + Sync {
+    /// `embedded` or `meilisearch`.
+    fn name(&self) -> &'static str;
+
+    /// Applies the settings of [`crate::settings`]; idempotent.
+    async fn apply_settings(&self) -> Result<(), SearchError>;
+
+    /// Checks the engine answers.
+    async fn health(&self) -> Result<(), SearchError>;
+
+    /// Adds or replaces product documents and removes the products in `delete`, durably.
+    async fn write_products(
+        &self,
+        upsert: Vec<ProductDocument>,
+        delete: Vec<i64>,
+    ) -> Result<(), SearchError>;
+
+    /// Adds or replaces outlet documents and removes the outlets in `delete`, durably.
+    async fn write_outlets(
+        &self,
+        upsert: Vec<OutletDocument>,
+        delete: Vec<i64>,
+    ) -> Result<(), SearchError>;
+
+    /// Searches products.
+    async fn search_products(&self, query: &ProductSearch) -> Result<ProductHits, SearchError>;
+
+    /// Searches outlets.
+    async fn search_outlets(&self, query: &OutletSearch) -> Result<OutletHits, SearchError>;
+
+    /// Starts building a complete new index beside the live one.
+    async fn begin_rebuild(&self) -> Result<Box<dyn Rebuild>, SearchError>;
+
+    /// Picks up an index that another process switched to (after a rebuild); cheap when
+    /// nothing changed. Returns whether the live index changed.
+    async fn refresh(&self) -> Result<bool, SearchError> {
+        Ok(false)
+    }
+}
+
+/// A new index being built; searches keep using the live one until [`Rebuild::finish`].
+#[async_trait]
+pub trait Rebuild: Send {
+    /// Adds products.
+    async fn add_products(&mut self, docs: Vec<ProductDocument>) -> Result<(), SearchError>;
+
+    /// Adds outlets.
+    async fn add_outlets(&mut self, docs: Vec<OutletDocument>) -> Result<(), SearchError>;
+
+    /// Makes the new index the live one, atomically.
+    async fn finish(self: Box<Self>) -> Result<(), SearchError>;
+}

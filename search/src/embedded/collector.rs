@@ -1,0 +1,223 @@
+//! One pass over the matching documents: their sort keys, and the facet counts.
+//!
+//! Facets are counted over every match, so every match is visited anyway; sorting and paging
+//! then happen in memory on a few bytes per hit.
+
+use std::collections::HashMap;
+
+use tantivy::{
+    DocId, Score, SegmentOrdinal, SegmentReader,
+    collector::{Collector, SegmentCollector},
+    columnar::{Column, StrColumn},
+};
+
+use crate::query::FacetField;
+
+/// What the sort needs of one matching product.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ProductHit {
+    /// Product id.
+    pub id: u64,
+    /// Relevance score.
+    pub score: Score,
+    /// Stars (0: none).
+    pub stars: u64,
+    /// Creation time.
+    pub created_at: i64,
+}
+
+/// Every match and the facet counts.
+#[derive(Debug, Default)]
+pub struct ProductFruit {
+    /// Every matching product.
+    pub hits: Vec<ProductHit>,
+    /// Counts per facet value.
+    pub facets: HashMap<FacetField, HashMap<String, u64>>,
+}
+
+/// Collects [`ProductFruit`].
+pub struct ProductCollector {
+    /// Whether the query has text (otherwise scores are not computed).
+    pub scoring: bool,
+}
+
+const STRING_FACETS: [(FacetField, &str); 4] = [
+    (FacetField::Province, "province_code"),
+    (FacetField::Region, "region_code"),
+    (FacetField::Category, "category_codes"),
+    (FacetField::ProducerKind, "producer_kind"),
+];
+
+/// The per-segment part of [`ProductCollector`].
+pub struct ProductSegmentCollector {
+    id: Column<u64>,
+    stars: Column<u64>,
+    created_at: Column<i64>,
+    strings: Vec<(FacetField, StrColumn, Vec<u64>)>,
+    star_counts: [u64; 6],
+    hits: Vec<ProductHit>,
+}
+
+impl Collector for ProductCollector {
+    type Fruit = ProductFruit;
+    type Child = ProductSegmentCollector;
+
+    fn for_segment(
+        &self,
+        _ord: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
+        let ff = segment.fast_fields();
+        let mut strings = Vec::new();
+        for (facet, name) in STRING_FACETS {
+            if let Some(column) = ff.str(name)? {
+                let terms = column.num_terms();
+                strings.push((facet, column, vec![0; terms]));
+            }
+        }
+        Ok(ProductSegmentCollector {
+            id: ff.u64("id")?,
+            stars: ff.u64("stars")?,
+            created_at: ff.i64("created_at")?,
+            strings,
+            star_counts: [0; 6],
+            hits: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.scoring
+    }
+
+    fn merge_fruits(&self, fruits: Vec<ProductFruit>) -> tantivy::Result<ProductFruit> {
+        let mut merged = ProductFruit::default();
+        for fruit in fruits {
+            merged.hits.extend(fruit.hits);
+            for (facet, counts) in fruit.facets {
+                let target = merged.facets.entry(facet).or_default();
+                for (value, n) in counts {
+                    *target.entry(value).or_default() += n;
+                }
+            }
+        }
+        Ok(merged)
+    }
+}
+
+impl SegmentCollector for ProductSegmentCollector {
+    type Fruit = ProductFruit;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let stars = self.stars.first(doc).unwrap_or(0);
+        self.hits.push(ProductHit {
+            id: self.id.first(doc).unwrap_or(0),
+            score,
+            stars,
+            created_at: self.created_at.first(doc).unwrap_or(0),
+        });
+        if let Some(n) = self.star_counts.get_mut(stars as usize) {
+            *n += 1;
+        }
+        for (_, column, counts) in &mut self.strings {
+            for ord in column.term_ords(doc) {
+                counts[ord as usize] += 1;
+            }
+        }
+    }
+
+    fn harvest(self) -> ProductFruit {
+        let mut facets: HashMap<FacetField, HashMap<String, u64>> = HashMap::new();
+        for (facet, column, counts) in self.strings {
+            let target = facets.entry(facet).or_default();
+            let mut value = String::new();
+            for (ord, n) in counts.into_iter().enumerate().filter(|(_, n)| *n > 0) {
+                value.clear();
+                if column.ord_to_str(ord as u64, &mut value).unwrap_or(false) {
+                    target.insert(value.clone(), n);
+                }
+            }
+        }
+        let stars = facets.entry(FacetField::Stars).or_default();
+        for (s, n) in self
+            .star_counts
+            .iter()
+            .enumerate()
+            .skip(1)
+            .filter(|(_, n)| **n > 0)
+        {
+            stars.insert(s.to_string(), *n);
+        }
+        ProductFruit {
+            hits: self.hits,
+            facets,
+        }
+    }
+}
+
+/// What the sort needs of one matching outlet.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct OutletRow {
+    /// Outlet id.
+    pub id: u64,
+    /// Relevance score.
+    pub score: Score,
+    /// Latitude.
+    pub lat: f64,
+    /// Longitude.
+    pub lng: f64,
+}
+
+/// Collects every matching outlet.
+pub struct OutletCollector;
+
+/// The per-segment part of [`OutletCollector`].
+pub struct OutletSegmentCollector {
+    id: Column<u64>,
+    lat: Column<f64>,
+    lng: Column<f64>,
+    rows: Vec<OutletRow>,
+}
+
+impl Collector for OutletCollector {
+    type Fruit = Vec<OutletRow>;
+    type Child = OutletSegmentCollector;
+
+    fn for_segment(
+        &self,
+        _ord: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
+        let ff = segment.fast_fields();
+        Ok(OutletSegmentCollector {
+            id: ff.u64("id")?,
+            lat: ff.f64("lat")?,
+            lng: ff.f64("lng")?,
+            rows: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<OutletRow>>) -> tantivy::Result<Vec<OutletRow>> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+impl SegmentCollector for OutletSegmentCollector {
+    type Fruit = Vec<OutletRow>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        self.rows.push(OutletRow {
+            id: self.id.first(doc).unwrap_or(0),
+            score,
+            lat: self.lat.first(doc).unwrap_or(0.0),
+            lng: self.lng.first(doc).unwrap_or(0.0),
+        });
+    }
+
+    fn harvest(self) -> Vec<OutletRow> {
+        self.rows
+    }
+}

@@ -1,0 +1,212 @@
+//! The on-disk layout of the embedded index: generations switched atomically.
+//!
+//! ```text
+//! <root>/CURRENT          name of the live generation (replaced by rename, so never torn)
+//! <root>/gen-<n>/products tantivy index of products
+//! <root>/gen-<n>/outlets  tantivy index of outlets
+//! ```
+//!
+//! A rebuild writes a new generation beside the live one and then replaces `CURRENT`;
+//! every process using the root picks the new generation up on its next
+//! [`crate::SearchBackend::refresh`].
+
+use std::{
+    fs,
+    io::Write,
+    path::{Path, PathBuf},
+    sync::Mutex,
+};
+
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, directory::MmapDirectory};
+
+use super::schema::{OutletFields, ProductFields};
+use crate::SearchError;
+
+/// Memory budget of the writer of a rebuild (one large batch).
+pub const REBUILD_WRITER_HEAP: usize = 200_000_000;
+
+pub(crate) fn err(e: impl std::fmt::Display) -> SearchError {
+    SearchError::Index(e.to_string())
+}
+
+/// One tantivy index with its reader and a lazily opened writer.
+pub struct Part {
+    /// The index.
+    pub index: Index,
+    /// Its reader (reloaded after each commit).
+    pub reader: IndexReader,
+    writer: Mutex<Option<IndexWriter>>,
+}
+
+impl Part {
+    fn open(dir: &Path, schema: tantivy::schema::Schema) -> Result<Self, SearchError> {
+        fs::create_dir_all(dir).map_err(err)?;
+        let directory = MmapDirectory::open(dir).map_err(err)?;
+        let index = Index::open_or_create(directory, schema).map_err(err)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(err)?;
+        Ok(Self {
+            index,
+            reader,
+            writer: Mutex::new(None),
+        })
+    }
+
+    /// Runs `f` with the writer (opened on first use), commits, and reloads the reader.
+    pub fn write(
+        &self,
+        heap: usize,
+        f: impl FnOnce(&mut IndexWriter) -> tantivy::Result<()>,
+    ) -> Result<(), SearchError> {
+        let mut guard = self
+            .writer
+            .lock()
+            .map_err(|_| err("writer lock poisoned"))?;
+        if guard.is_none() {
+            let threads = if heap >= REBUILD_WRITER_HEAP { 2 } else { 1 };
+            *guard = Some(
+                self.index
+                    .writer_with_num_threads(threads, heap)
+                    .map_err(err)?,
+            );
+        }
+        let writer = guard.as_mut().expect("opened above");
+        let result = f(writer).and_then(|()| writer.commit().map(|_| ()));
+        if let Err(e) = result {
+            // A failed writer may hold a half-written batch: drop it, next write reopens.
+            if let Some(mut w) = guard.take() {
+                let _ = w.rollback();
+            }
+            return Err(err(e));
+        }
+        self.reader.reload().map_err(err)
+    }
+
+    /// Closes the writer, waiting for merges, so another process may open one.
+    pub fn close_writer(&self) -> Result<(), SearchError> {
+        let writer = self
+            .writer
+            .lock()
+            .map_err(|_| err("writer lock poisoned"))?
+            .take();
+        if let Some(w) = writer {
+            w.wait_merging_threads().map_err(err)?;
+        }
+        Ok(())
+    }
+}
+
+/// A generation: the product and outlet indexes.
+pub struct Generation {
+    /// Its directory name (`gen-<n>`).
+    pub name: String,
+    /// Products.
+    pub products: Part,
+    /// Outlets.
+    pub outlets: Part,
+    /// Product field handles.
+    pub product_fields: ProductFields,
+    /// Outlet field handles.
+    pub outlet_fields: OutletFields,
+}
+
+impl Generation {
+    /// Opens (creating if needed) a generation under `root`.
+    pub fn open(root: &Path, name: &str) -> Result<Self, SearchError> {
+        let product_fields = ProductFields::new();
+        let outlet_fields = OutletFields::new();
+        let dir = root.join(name);
+        Ok(Self {
+            name: name.to_owned(),
+            products: Part::open(&dir.join("products"), product_fields.schema.clone())?,
+            outlets: Part::open(&dir.join("outlets"), outlet_fields.schema.clone())?,
+            product_fields,
+            outlet_fields,
+        })
+    }
+}
+
+fn current_file(root: &Path) -> PathBuf {
+    root.join("CURRENT")
+}
+
+/// The name of the live generation, if any.
+pub fn read_current(root: &Path) -> Result<Option<String>, SearchError> {
+    match fs::read_to_string(current_file(root)) {
+        Ok(s) => {
+            let name = s.trim().to_owned();
+            if name.starts_with("gen-") && !name.contains(['/', '\\']) && name != "gen-" {
+                Ok(Some(name))
+            } else {
+                Err(err(format!(
+                    "{} holds an invalid generation name",
+                    current_file(root).display()
+                )))
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(err(e)),
+    }
+}
+
+/// Makes `name` the live generation: write a temporary file, flush it, rename it over
+/// `CURRENT` (atomic on POSIX), flush the directory.
+pub fn write_current(root: &Path, name: &str) -> Result<(), SearchError> {
+    let tmp = root.join(format!("CURRENT.{}.tmp", std::process::id()));
+    {
+        let mut f = fs::File::create(&tmp).map_err(err)?;
+        f.write_all(name.as_bytes()).map_err(err)?;
+        f.sync_all().map_err(err)?;
+    }
+    fs::rename(&tmp, current_file(root)).map_err(err)?;
+    if let Ok(dir) = fs::File::open(root) {
+        let _ = dir.sync_all();
+    }
+    Ok(())
+}
+
+/// A fresh generation name, later than every existing one.
+pub fn next_name(root: &Path) -> Result<String, SearchError> {
+    let highest = generations(root)?.into_iter().max().unwrap_or(0);
+    Ok(format!("gen-{}", highest + 1))
+}
+
+/// The numbers of the generations on disk.
+fn generations(root: &Path) -> Result<Vec<u64>, SearchError> {
+    let mut out = Vec::new();
+    match fs::read_dir(root) {
+        Ok(entries) => {
+            for entry in entries.flatten() {
+                if let Some(n) = entry
+                    .file_name()
+                    .to_str()
+                    .and_then(|n| n.strip_prefix("gen-"))
+                    .and_then(|n| n.parse().ok())
+                {
+                    out.push(n);
+                }
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(err(e)),
+    }
+    Ok(out)
+}
+
+/// Removes every generation older than the two newest (the live one and the one before it,
+/// which another process may still be reading).
+pub fn prune(root: &Path, live: &str) -> Result<(), SearchError> {
+    let mut numbers = generations(root)?;
+    numbers.sort_unstable();
+    let keep_from = numbers.len().saturating_sub(2);
+    for n in &numbers[..keep_from] {
+        let name = format!("gen-{n}");
+        if name != live {
+            let _ = fs::remove_dir_all(root.join(name));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,387 @@
+//! The embedded search backend: tantivy indexes in a directory, zero setup.
+//!
+//! Writes commit durably and reload the reader before returning, so a document is searchable
+//! as soon as `write_products` returns. Searches run on the blocking pool.
+
+mod collector;
+mod generation;
+mod query_builder;
+pub mod schema;
+
+use std::{
+    cmp::Ordering,
+    path::{Path, PathBuf},
+    sync::{Arc, RwLock},
+};
+
+use async_trait::async_trait;
+use tantivy::Term;
+
+use self::{
+    collector::{OutletCollector, ProductCollector, ProductHit},
+    generation::{Generation, REBUILD_WRITER_HEAP, err},
+};
+use crate::{
+    Rebuild, SearchBackend, SearchError,
+    document::{OutletDocument, ProductDocument},
+    query::{
+        FacetCounts, FacetField, MAX_PAGE_SIZE, OutletHit, OutletHits, OutletSearch, ProductHits,
+        ProductSearch, SearchSort, distance_km,
+    },
+};
+
+/// Memory budget of the writer of the live generation.
+const LIVE_HEAP: usize = 30_000_000;
+
+/// The embedded backend rooted at a directory (e.g. `./data/index`).
+pub struct EmbeddedBackend {
+    root: PathBuf,
+    live: RwLock<Arc<Generation>>,
+}
+
+impl EmbeddedBackend {
+    /// Opens the live generation under `root`, creating the first one if there is none.
+    pub fn open(root: impl AsRef<Path>) -> Result<Self, SearchError> {
+        let root = root.as_ref().to_path_buf();
+        std::fs::create_dir_all(&root).map_err(err)?;
+        let name = match generation::read_current(&root)? {
+            Some(name) => name,
+            None => {
+                let name = generation::next_name(&root)?;
+                Generation::open(&root, &name)?;
+                generation::write_current(&root, &name)?;
+                name
+            }
+        };
+        let live = Generation::open(&root, &name)?;
+        Ok(Self {
+            root,
+            live: RwLock::new(Arc::new(live)),
+        })
+    }
+
+    fn live(&self) -> Arc<Generation> {
+        self.live.read().expect("live generation lock").clone()
+    }
+
+    /// The name of the live generation (for status and tests).
+    pub fn generation(&self) -> String {
+        self.live().name.clone()
+    }
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, SearchError> + Send + 'static,
+) -> Result<T, SearchError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| err(format!("search task failed: {e}")))?
+}
+
+fn write_products(
+    generation: &Generation,
+    heap: usize,
+    upsert: Vec<ProductDocument>,
+    delete: Vec<i64>,
+) -> Result<(), SearchError> {
+    let f = &generation.product_fields;
+    generation.products.write(heap, |w| {
+        for id in delete.iter().copied().chain(upsert.iter().map(|d| d.id)) {
+            w.delete_term(Term::from_field_u64(f.id, id as u64));
+        }
+        for doc in &upsert {
+            w.add_document(f.document(doc))?;
+        }
+        Ok(())
+    })
+}
+
+fn write_outlets(
+    generation: &Generation,
+    heap: usize,
+    upsert: Vec<OutletDocument>,
+    delete: Vec<i64>,
+) -> Result<(), SearchError> {
+    let f = &generation.outlet_fields;
+    generation.outlets.write(heap, |w| {
+        for id in delete.iter().copied().chain(upsert.iter().map(|d| d.id)) {
+            w.delete_term(Term::from_field_u64(f.id, id as u64));
+        }
+        for doc in &upsert {
+            w.add_document(f.document(doc))?;
+        }
+        Ok(())
+    })
+}
+
+/// Orders hits for `sort` and keeps page `page` of `size`.
+fn page_of(
+    mut hits: Vec<ProductHit>,
+    sort: SearchSort,
+    has_text: bool,
+    page: usize,
+    size: usize,
+) -> Vec<ProductHit> {
+    let newest =
+        |a: &ProductHit, b: &ProductHit| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id));
+    let by_score =
+        |a: &ProductHit, b: &ProductHit| b.score.partial_cmp(&a.score).unwrap_or(Ordering::Equal);
+    let cmp = |a: &ProductHit, b: &ProductHit| match sort {
+        SearchSort::Relevance if has_text => by_score(a, b).then_with(|| newest(a, b)),
+        SearchSort::Relevance | SearchSort::Newest => newest(a, b),
+        SearchSort::StarsDesc => b
+            .stars
+            .cmp(&a.stars)
+            .then_with(|| by_score(a, b))
+            .then_with(|| newest(a, b)),
+    };
+    let start = page.saturating_sub(1).saturating_mul(size);
+    let end = start.saturating_add(size).min(hits.len());
+    if start >= hits.len() {
+        return Vec::new();
+    }
+    if end < hits.len() {
+        hits.select_nth_unstable_by(end, cmp);
+        hits.truncate(end);
+    }
+    hits.sort_unstable_by(cmp);
+    hits.drain(start..).collect()
+}
+
+fn facet_counts(
+    facets: std::collections::HashMap<FacetField, std::collections::HashMap<String, u64>>,
+) -> Vec<FacetCounts> {
+    FacetField::ALL
+        .iter()
+        .map(|field| {
+            let mut values: Vec<(String, u64)> = facets
+                .get(field)
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .collect();
+            values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            FacetCounts {
+                field: *field,
+                values,
+            }
+        })
+        .collect()
+}
+
+#[async_trait]
+impl SearchBackend for EmbeddedBackend {
+    fn name(&self) -> &'static str {
+        "embedded"
+    }
+
+    async fn apply_settings(&self) -> Result<(), SearchError> {
+        // The schema carries every setting; opening the index applied it.
+        Ok(())
+    }
+
+    async fn health(&self) -> Result<(), SearchError> {
+        let live = self.live();
+        blocking(move || {
+            live.products.reader.searcher();
+            Ok(())
+        })
+        .await
+    }
+
+    async fn write_products(
+        &self,
+        upsert: Vec<ProductDocument>,
+        delete: Vec<i64>,
+    ) -> Result<(), SearchError> {
+        let live = self.live();
+        blocking(move || write_products(&live, LIVE_HEAP, upsert, delete)).await
+    }
+
+    async fn write_outlets(
+        &self,
+        upsert: Vec<OutletDocument>,
+        delete: Vec<i64>,
+    ) -> Result<(), SearchError> {
+        let live = self.live();
+        blocking(move || write_outlets(&live, LIVE_HEAP, upsert, delete)).await
+    }
+
+    async fn search_products(&self, search: &ProductSearch) -> Result<ProductHits, SearchError> {
+        let live = self.live();
+        let search = search.clone();
+        blocking(move || {
+            let f = &live.product_fields;
+            let (query, scoring) = query_builder::product_query(
+                f,
+                &search.text,
+                &search.filters,
+                i64::from(search.today),
+            );
+            let searcher = live.products.reader.searcher();
+            let fruit = searcher
+                .search(&*query, &ProductCollector { scoring })
+                .map_err(err)?;
+            let total_hits = fruit.hits.len() as u64;
+            let size = search.page_size.min(MAX_PAGE_SIZE);
+            let hits = page_of(fruit.hits, search.sort, scoring, search.page.max(1), size);
+            Ok(ProductHits {
+                ids: hits.into_iter().map(|h| h.id as i64).collect(),
+                total_hits,
+                facets: facet_counts(fruit.facets),
+            })
+        })
+        .await
+    }
+
+    async fn search_outlets(&self, search: &OutletSearch) -> Result<OutletHits, SearchError> {
+        let live = self.live();
+        let search = search.clone();
+        blocking(move || {
+            let query = query_builder::outlet_query(&live.outlet_fields, &search);
+            let searcher = live.outlets.reader.searcher();
+            let rows = searcher.search(&*query, &OutletCollector).map_err(err)?;
+            let mut hits: Vec<(OutletHit, f32)> = rows
+                .into_iter()
+                .map(|r| {
+                    let distance_km = search.near.map(|p| distance_km(p, (r.lat, r.lng)));
+                    (
+                        OutletHit {
+                            id: r.id as i64,
+                            distance_km,
+                        },
+                        r.score,
+                    )
+                })
+                .filter(|(h, _)| match (h.distance_km, search.radius_km) {
+                    (Some(d), Some(radius)) => d <= radius,
+                    _ => true,
+                })
+                .collect();
+            hits.sort_by(|(a, sa), (b, sb)| match (a.distance_km, b.distance_km) {
+                (Some(da), Some(db)) => da.total_cmp(&db).then(a.id.cmp(&b.id)),
+                _ => sb
+                    .partial_cmp(sa)
+                    .unwrap_or(Ordering::Equal)
+                    .then(a.id.cmp(&b.id)),
+            });
+            let total_hits = hits.len() as u64;
+            hits.truncate(search.limit);
+            Ok(OutletHits {
+                hits: hits.into_iter().map(|(h, _)| h).collect(),
+                total_hits,
+            })
+        })
+        .await
+    }
+
+    async fn begin_rebuild(&self) -> Result<Box<dyn Rebuild>, SearchError> {
+        let root = self.root.clone();
+        let generation = blocking(move || {
+            let name = generation::next_name(&root)?;
+            Generation::open(&root, &name)
+        })
+        .await?;
+        Ok(Box::new(EmbeddedRebuild {
+            root: self.root.clone(),
+            generation: Arc::new(generation),
+        }))
+    }
+
+    async fn refresh(&self) -> Result<bool, SearchError> {
+        let root = self.root.clone();
+        let current = self.live().name.clone();
+        let opened = blocking(move || match generation::read_current(&root)? {
+            Some(name) if name != current => Generation::open(&root, &name).map(Some),
+            _ => Ok(None),
+        })
+        .await?;
+        if let Some(new) = opened {
+            let old = std::mem::replace(
+                &mut *self.live.write().expect("live generation lock"),
+                Arc::new(new),
+            );
+            tracing::info!(from = %old.name, to = %self.generation(), "switched to a rebuilt search index");
+            blocking(move || {
+                old.products.close_writer()?;
+                old.outlets.close_writer()
+            })
+            .await?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+}
+
+/// A generation being built by [`EmbeddedBackend::begin_rebuild`].
+struct EmbeddedRebuild {
+    root: PathBuf,
+    generation: Arc<Generation>,
+}
+
+#[async_trait]
+impl Rebuild for EmbeddedRebuild {
+    async fn add_products(&mut self, docs: Vec<ProductDocument>) -> Result<(), SearchError> {
+        let generation = self.generation.clone();
+        blocking(move || write_products(&generation, REBUILD_WRITER_HEAP, docs, Vec::new())).await
+    }
+
+    async fn add_outlets(&mut self, docs: Vec<OutletDocument>) -> Result<(), SearchError> {
+        let generation = self.generation.clone();
+        blocking(move || write_outlets(&generation, REBUILD_WRITER_HEAP, docs, Vec::new())).await
+    }
+
+    async fn finish(self: Box<Self>) -> Result<(), SearchError> {
+        let Self { root, generation } = *self;
+        blocking(move || {
+            generation.products.close_writer()?;
+            generation.outlets.close_writer()?;
+            generation::write_current(&root, &generation.name)?;
+            generation::prune(&root, &generation.name)
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hit(id: u64, score: f32, stars: u64, created_at: i64) -> ProductHit {
+        ProductHit {
+            id,
+            score,
+            stars,
+            created_at,
+        }
+    }
+
+    #[test]
+    fn pages_are_cut_after_sorting() {
+        let hits: Vec<_> = (0..10)
+            .map(|i| hit(i, i as f32, i % 3, 100 - i as i64))
+            .collect();
+        let ids = |v: Vec<ProductHit>| v.into_iter().map(|h| h.id).collect::<Vec<_>>();
+        assert_eq!(
+            ids(page_of(hits.clone(), SearchSort::Relevance, true, 1, 3)),
+            [9, 8, 7]
+        );
+        assert_eq!(
+            ids(page_of(hits.clone(), SearchSort::Relevance, true, 2, 3)),
+            [6, 5, 4]
+        );
+        assert_eq!(
+            ids(page_of(hits.clone(), SearchSort::Relevance, true, 4, 3)),
+            [0]
+        );
+        assert!(page_of(hits.clone(), SearchSort::Relevance, true, 5, 3).is_empty());
+        assert_eq!(
+            ids(page_of(hits.clone(), SearchSort::Newest, true, 1, 2)),
+            [0, 1]
+        );
+        assert_eq!(
+            ids(page_of(hits, SearchSort::StarsDesc, true, 1, 4)),
+            [8, 5, 2, 7]
+        );
+    }
+}

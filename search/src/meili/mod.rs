@@ -1,0 +1,495 @@
+//! The Meilisearch backend, through `meilisearch-sdk`.
+//!
+//! Every call is bounded by a timeout, so a search answers (or fails) within
+//! [`MeiliOptions::search_timeout`] even when the engine hangs. Writes wait for their task to
+//! succeed before returning: the outbox marks a change done only once it is searchable.
+
+pub mod filter;
+mod settings;
+
+use std::{collections::HashMap, future::Future, time::Duration};
+
+use async_trait::async_trait;
+use meilisearch_sdk::{
+    client::{Client, SwapIndexes},
+    errors::{Error as MeiliError, ErrorType},
+    search::{MatchingStrategies, Selectors},
+    task_info::TaskInfo,
+    tasks::Task,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    Rebuild, SearchBackend, SearchError,
+    document::{OutletDocument, ProductDocument},
+    query::{
+        FacetCounts, FacetField, MAX_PAGE_SIZE, OutletHit, OutletHits, OutletSearch, ProductHits,
+        ProductSearch, SearchSort,
+    },
+    text,
+};
+
+/// How to reach Meilisearch.
+#[derive(Clone, Debug)]
+pub struct MeiliOptions {
+    /// Base URL, e.g. `http://127.0.0.1:7700`.
+    pub url: String,
+    /// API key (the master key or a key with the needed actions).
+    pub api_key: Option<String>,
+    /// Prefix of the index names (`ocop_` gives `ocop_products`, `ocop_outlets`).
+    pub index_prefix: String,
+    /// Longest wait for a search.
+    pub search_timeout: Duration,
+    /// Longest wait for a write task to be processed.
+    pub task_timeout: Duration,
+}
+
+impl MeiliOptions {
+    /// Defaults for a server at `url`.
+    pub fn new(url: impl Into<String>, api_key: Option<String>) -> Self {
+        Self {
+            url: url.into().trim_end_matches('/').to_owned(),
+            api_key,
+            index_prefix: "ocop_".to_owned(),
+            search_timeout: Duration::from_secs(2),
+            task_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// The Meilisearch backend.
+pub struct MeiliBackend {
+    client: Client,
+    options: MeiliOptions,
+}
+
+/// A product document as stored in Meilisearch (the product document as is).
+type MeiliProduct = ProductDocument;
+
+/// An outlet document as stored in Meilisearch, with its `_geo` point.
+#[derive(Serialize)]
+struct MeiliOutlet<'a> {
+    #[serde(flatten)]
+    doc: &'a OutletDocument,
+    #[serde(rename = "_geo")]
+    geo: Geo,
+}
+
+#[derive(Serialize)]
+struct Geo {
+    lat: f64,
+    lng: f64,
+}
+
+#[derive(Deserialize)]
+struct IdHit {
+    id: i64,
+    #[serde(rename = "_geoDistance")]
+    geo_distance: Option<f64>,
+}
+
+/// Maps an SDK error: unreachable, 5xx and internal errors are "unavailable" (retry later);
+/// anything the engine rejects is a bug to fix, reported as such.
+fn map_err(e: MeiliError) -> SearchError {
+    match e {
+        MeiliError::Timeout => SearchError::TaskFailed("the task did not finish in time".into()),
+        MeiliError::HttpError(e) => SearchError::Unavailable(e.to_string()),
+        MeiliError::MeilisearchCommunication(e) if e.status_code >= 500 || e.status_code == 0 => {
+            SearchError::Unavailable(format!("HTTP {}", e.status_code))
+        }
+        MeiliError::MeilisearchCommunication(e) => {
+            SearchError::Rejected(format!("HTTP {}", e.status_code))
+        }
+        MeiliError::Meilisearch(e) if e.error_type == ErrorType::Internal => {
+            SearchError::Unavailable(e.error_message)
+        }
+        MeiliError::Meilisearch(e) => {
+            SearchError::Rejected(format!("{:?}: {}", e.error_code, e.error_message))
+        }
+        other => SearchError::Unavailable(other.to_string()),
+    }
+}
+
+/// The query string sent for what the buyer typed: the tone-preserving tokens of the complete
+/// words typed with marks are added so that exact-tone matches match one more word. They go
+/// before the last word when it may still be being typed (so it keeps its prefix matching and
+/// the tokens are never prefix-matched), after everything when the query ends with a space;
+/// never first, since the `last` matching strategy never drops the first word.
+pub fn query_string(typed: &str) -> String {
+    let words: Vec<&str> = typed.split_whitespace().collect();
+    let complete = typed.ends_with(char::is_whitespace);
+    let (complete_words, partial) = match (complete, words.split_last()) {
+        (true, _) | (false, None) => (&words[..], None),
+        (false, Some((last, rest))) => (rest, Some(*last)),
+    };
+    let tokens: Vec<String> = complete_words
+        .iter()
+        .flat_map(|w| text::telex_of_marked_words(w))
+        .collect();
+    if tokens.is_empty() || complete_words.is_empty() {
+        return typed.trim().to_owned();
+    }
+    match partial {
+        Some(last) => format!("{} {} {}", complete_words.join(" "), tokens.join(" "), last),
+        None => format!("{} {} ", complete_words.join(" "), tokens.join(" ")),
+    }
+}
+
+impl MeiliBackend {
+    /// A backend for the server in `options` (no request is sent yet).
+    pub fn new(options: MeiliOptions) -> Result<Self, SearchError> {
+        let client = Client::new(options.url.clone(), options.api_key.clone()).map_err(map_err)?;
+        Ok(Self { client, options })
+    }
+
+    fn products_uid(&self) -> String {
+        format!("{}products", self.options.index_prefix)
+    }
+
+    fn outlets_uid(&self) -> String {
+        format!("{}outlets", self.options.index_prefix)
+    }
+
+    async fn timed<T>(
+        &self,
+        limit: Duration,
+        f: impl Future<Output = Result<T, MeiliError>>,
+    ) -> Result<T, SearchError> {
+        match tokio::time::timeout(limit, f).await {
+            Ok(result) => result.map_err(map_err),
+            Err(_) => Err(SearchError::Timeout(limit)),
+        }
+    }
+
+    /// Waits for a task and fails unless it succeeded.
+    async fn wait(&self, task: TaskInfo) -> Result<(), SearchError> {
+        let limit = self.options.task_timeout;
+        let task = self
+            .timed(
+                limit + Duration::from_secs(1),
+                task.wait_for_completion(
+                    &self.client,
+                    Some(Duration::from_millis(25)),
+                    Some(limit),
+                ),
+            )
+            .await?;
+        match task {
+            Task::Succeeded { .. } => Ok(()),
+            Task::Failed { content } => Err(SearchError::TaskFailed(content.error.error_message)),
+            _ => Err(SearchError::TaskFailed("the task is still pending".into())),
+        }
+    }
+
+    async fn apply_settings_to(&self, products: &str, outlets: &str) -> Result<(), SearchError> {
+        let limit = self.options.task_timeout;
+        let p = self
+            .timed(
+                limit,
+                self.client
+                    .index(products)
+                    .set_settings(&settings::products()),
+            )
+            .await?;
+        self.wait(p).await?;
+        let o = self
+            .timed(
+                limit,
+                self.client
+                    .index(outlets)
+                    .set_settings(&settings::outlets()),
+            )
+            .await?;
+        self.wait(o).await
+    }
+
+    async fn write_products_to(
+        &self,
+        uid: &str,
+        upsert: &[ProductDocument],
+        delete: &[i64],
+    ) -> Result<(), SearchError> {
+        let limit = self.options.task_timeout;
+        let index = self.client.index(uid);
+        if !upsert.is_empty() {
+            let docs: &[MeiliProduct] = upsert;
+            let task = self
+                .timed(limit, index.add_or_replace(docs, Some("id")))
+                .await?;
+            self.wait(task).await?;
+        }
+        if !delete.is_empty() {
+            let task = self.timed(limit, index.delete_documents(delete)).await?;
+            self.wait(task).await?;
+        }
+        Ok(())
+    }
+
+    async fn write_outlets_to(
+        &self,
+        uid: &str,
+        upsert: &[OutletDocument],
+        delete: &[i64],
+    ) -> Result<(), SearchError> {
+        let limit = self.options.task_timeout;
+        let index = self.client.index(uid);
+        if !upsert.is_empty() {
+            let docs: Vec<MeiliOutlet<'_>> = upsert
+                .iter()
+                .map(|doc| MeiliOutlet {
+                    doc,
+                    geo: Geo {
+                        lat: doc.lat,
+                        lng: doc.lng,
+                    },
+                })
+                .collect();
+            let task = self
+                .timed(limit, index.add_or_replace(&docs, Some("id")))
+                .await?;
+            self.wait(task).await?;
+        }
+        if !delete.is_empty() {
+            let task = self.timed(limit, index.delete_documents(delete)).await?;
+            self.wait(task).await?;
+        }
+        Ok(())
+    }
+}
+
+fn facet_field(attribute: &str) -> Option<FacetField> {
+    Some(match attribute {
+        "province_code" => FacetField::Province,
+        "region_code" => FacetField::Region,
+        "category_codes" => FacetField::Category,
+        "stars" => FacetField::Stars,
+        "producer_kind" => FacetField::ProducerKind,
+        _ => return None,
+    })
+}
+
+#[async_trait]
+impl SearchBackend for MeiliBackend {
+    fn name(&self) -> &'static str {
+        "meilisearch"
+    }
+
+    async fn apply_settings(&self) -> Result<(), SearchError> {
+        self.apply_settings_to(&self.products_uid(), &self.outlets_uid())
+            .await
+    }
+
+    async fn health(&self) -> Result<(), SearchError> {
+        self.timed(self.options.search_timeout, self.client.health())
+            .await
+            .map(|_| ())
+    }
+
+    async fn write_products(
+        &self,
+        upsert: Vec<ProductDocument>,
+        delete: Vec<i64>,
+    ) -> Result<(), SearchError> {
+        self.write_products_to(&self.products_uid(), &upsert, &delete)
+            .await
+    }
+
+    async fn write_outlets(
+        &self,
+        upsert: Vec<OutletDocument>,
+        delete: Vec<i64>,
+    ) -> Result<(), SearchError> {
+        self.write_outlets_to(&self.outlets_uid(), &upsert, &delete)
+            .await
+    }
+
+    async fn search_products(&self, search: &ProductSearch) -> Result<ProductHits, SearchError> {
+        let uid = self.products_uid();
+        let index = self.client.index(&uid);
+        let q = query_string(&search.text);
+        let filter = filter::products(&search.filters, i64::from(search.today));
+        let sort: &[&str] = match search.sort {
+            SearchSort::Relevance if search.text.trim().is_empty() => &["created_at:desc"],
+            SearchSort::Relevance => &[],
+            SearchSort::StarsDesc => &["stars:desc"],
+            SearchSort::Newest => &["created_at:desc"],
+        };
+        let size = search.page_size.min(MAX_PAGE_SIZE);
+        let mut request = index.search();
+        request
+            .with_query(&q)
+            .with_page(search.page.max(1))
+            .with_hits_per_page(size)
+            .with_matching_strategy(MatchingStrategies::LAST)
+            .with_attributes_to_retrieve(Selectors::Some(&["id"]))
+            .with_facets(Selectors::Some(crate::settings::PRODUCT_FACETS));
+        if !sort.is_empty() {
+            request.with_sort(sort);
+        }
+        if let Some(f) = &filter {
+            request.with_filter(f);
+        }
+        let results = self
+            .timed(self.options.search_timeout, request.execute::<IdHit>())
+            .await?;
+        let facets = results.facet_distribution.unwrap_or_default();
+        let mut by_field: HashMap<FacetField, Vec<(String, u64)>> = HashMap::new();
+        for (attribute, values) in facets {
+            if let Some(field) = facet_field(&attribute) {
+                let mut values: Vec<(String, u64)> = values
+                    .into_iter()
+                    .filter(|(_, n)| *n > 0)
+                    .map(|(v, n)| (v, n as u64))
+                    .collect();
+                values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                by_field.insert(field, values);
+            }
+        }
+        Ok(ProductHits {
+            ids: results.hits.into_iter().map(|h| h.result.id).collect(),
+            total_hits: results.total_hits.unwrap_or(0) as u64,
+            facets: FacetField::ALL
+                .iter()
+                .map(|f| FacetCounts {
+                    field: *f,
+                    values: by_field.remove(f).unwrap_or_default(),
+                })
+                .collect(),
+        })
+    }
+
+    async fn search_outlets(&self, search: &OutletSearch) -> Result<OutletHits, SearchError> {
+        let uid = self.outlets_uid();
+        let index = self.client.index(&uid);
+        let filter = filter::outlets(search);
+        let sort_by_distance = search
+            .near
+            .map(|(lat, lng)| format!("_geoPoint({lat}, {lng}):asc"));
+        let sort = sort_by_distance.as_deref().map(|s| [s]);
+        let mut request = index.search();
+        request
+            .with_query(search.text.trim())
+            .with_page(1)
+            .with_hits_per_page(search.limit.clamp(1, MAX_PAGE_SIZE))
+            .with_matching_strategy(MatchingStrategies::LAST)
+            // `_geoDistance` comes back only with `_geo`.
+            .with_attributes_to_retrieve(Selectors::Some(if search.near.is_some() {
+                &["id", "_geo"]
+            } else {
+                &["id"]
+            }));
+        if let Some(sort) = &sort {
+            request.with_sort(sort);
+        }
+        if let Some(f) = &filter {
+            request.with_filter(f);
+        }
+        let results = self
+            .timed(self.options.search_timeout, request.execute::<IdHit>())
+            .await?;
+        Ok(OutletHits {
+            total_hits: results.total_hits.unwrap_or(0) as u64,
+            hits: results
+                .hits
+                .into_iter()
+                .map(|h| OutletHit {
+                    id: h.result.id,
+                    distance_km: h.result.geo_distance.map(|m| m / 1000.0),
+                })
+                .collect(),
+        })
+    }
+
+    async fn begin_rebuild(&self) -> Result<Box<dyn Rebuild>, SearchError> {
+        let suffix = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis());
+        let products = format!("{}_rebuild_{suffix}", self.products_uid());
+        let outlets = format!("{}_rebuild_{suffix}", self.outlets_uid());
+        self.apply_settings_to(&products, &outlets).await?;
+        Ok(Box::new(MeiliRebuild {
+            backend: self.clone_handle(),
+            products,
+            outlets,
+        }))
+    }
+}
+
+impl MeiliBackend {
+    fn clone_handle(&self) -> MeiliBackend {
+        MeiliBackend {
+            client: self.client.clone(),
+            options: self.options.clone(),
+        }
+    }
+}
+
+/// Indexes being rebuilt beside the live ones, swapped in by [`Rebuild::finish`].
+struct MeiliRebuild {
+    backend: MeiliBackend,
+    products: String,
+    outlets: String,
+}
+
+#[async_trait]
+impl Rebuild for MeiliRebuild {
+    async fn add_products(&mut self, docs: Vec<ProductDocument>) -> Result<(), SearchError> {
+        self.backend
+            .write_products_to(&self.products, &docs, &[])
+            .await
+    }
+
+    async fn add_outlets(&mut self, docs: Vec<OutletDocument>) -> Result<(), SearchError> {
+        self.backend
+            .write_outlets_to(&self.outlets, &docs, &[])
+            .await
+    }
+
+    async fn finish(self: Box<Self>) -> Result<(), SearchError> {
+        let b = &self.backend;
+        let limit = b.options.task_timeout;
+        // Make sure the live indexes exist, so that the swap has two sides.
+        b.apply_settings().await?;
+        let swaps = [
+            SwapIndexes {
+                indexes: (b.products_uid(), self.products.clone()),
+                rename: None,
+            },
+            SwapIndexes {
+                indexes: (b.outlets_uid(), self.outlets.clone()),
+                rename: None,
+            },
+        ];
+        let task = b.timed(limit, b.client.swap_indexes(&swaps)).await?;
+        b.wait(task).await?;
+        for old in [&self.products, &self.outlets] {
+            let task = b.timed(limit, b.client.delete_index(old)).await?;
+            b.wait(task).await?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tone_tokens_go_before_a_word_still_being_typed() {
+        assert_eq!(query_string("mè đen"), "mè mef đen");
+        assert_eq!(query_string("nước mắ"), "nước nuwowcs mắ");
+    }
+
+    #[test]
+    fn tone_tokens_go_last_when_every_word_is_complete() {
+        assert_eq!(query_string("dừa "), "dừa duwaf ");
+        assert_eq!(query_string("mè đen "), "mè đen mef ddenz ");
+    }
+
+    #[test]
+    fn queries_without_marks_or_with_one_word_being_typed_are_sent_as_typed() {
+        assert_eq!(query_string("nuoc mam"), "nuoc mam");
+        assert_eq!(query_string("dừa"), "dừa");
+        assert_eq!(query_string("  "), "");
+    }
+}

@@ -1,0 +1,320 @@
+//! Search through the whole application: the outbox keeps the index in step with the database,
+//! the database decides what a hit shows, an engine outage loses nothing, and a rebuild never
+//! interrupts searches.
+
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use ocop_api::indexing::{OutboxWorker, SyncStatus, reindex::reindex, worker::WorkerConfig};
+use ocop_entities::product;
+use ocop_search::{SearchBackend, embedded::EmbeddedBackend};
+use ocop_tests::{
+    TestApp, TestOptions, db_test,
+    faulty_search::FaultySearch,
+    fixtures::{Catalogue, ProductSpec, wards},
+};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, PaginatorTrait};
+use serde_json::json;
+
+const SEARCH: &str = "query($q: String!, $filter: ProductFilter, $page: Int, $pageSize: Int) {
+  searchProducts(query: $q, filter: $filter, page: $page, pageSize: $pageSize) {
+    totalHits hits { product { id slug name } } facets { field values { value label count } }
+  }
+}";
+
+fn catalogue(n: usize) -> Catalogue {
+    let mut c =
+        Catalogue::new().producer("p", "HTX Nước mắm Cửa Sót", "COOPERATIVE", wards::HA_TINH);
+    for i in 0..n {
+        c = c.product(ProductSpec::new(
+            &format!("nuoc-mam-{i}"),
+            &format!("Nước mắm số {i}"),
+            "p",
+            wards::HA_TINH,
+            "I.4.a",
+        ));
+    }
+    c
+}
+
+async fn total_hits(app: &TestApp, q: &str) -> u64 {
+    let data = app.data(SEARCH, json!({"q": q})).await;
+    data["searchProducts"]["totalHits"].as_u64().unwrap()
+}
+
+db_test!(
+    an_imported_product_becomes_searchable_within_a_second,
+    TestOptions::empty(),
+    |app| {
+        let started = Instant::now();
+        app.import(&catalogue(3).jsonl()).await.unwrap();
+        loop {
+            if total_hits(&app, "nuoc mam").await == 3 {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(1),
+                "not searchable after {:?}",
+                started.elapsed()
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let data = app.data(SEARCH, json!({"q": "nước mắm số 2"})).await;
+        assert_eq!(
+            data["searchProducts"]["hits"][0]["product"]["slug"],
+            "nuoc-mam-2"
+        );
+    }
+);
+
+db_test!(
+    hits_show_what_the_database_holds_now,
+    TestOptions::empty(),
+    |app| {
+        app.import(&catalogue(1).jsonl()).await.unwrap();
+        app.wait_for_sync(Duration::from_secs(5)).await;
+        // A change made behind the outbox's back: the index still has the old name, the hit shows
+        // the new one.
+        let p = product::Entity::find().one(&app.db).await.unwrap().unwrap();
+        let mut active: product::ActiveModel = p.into();
+        active.name = Set("Tên mới".to_owned());
+        active.update(&app.db).await.unwrap();
+        let data = app.data(SEARCH, json!({"q": "nuoc mam"})).await;
+        assert_eq!(
+            data["searchProducts"]["hits"][0]["product"]["name"],
+            "Tên mới"
+        );
+    }
+);
+
+db_test!(
+    search_unavailable_is_reported_quickly_and_database_queries_keep_working,
+    TestOptions::empty(),
+    |app| {
+        app.import(&catalogue(2).jsonl()).await.unwrap();
+        app.wait_for_sync(Duration::from_secs(5)).await;
+        app.search.set_down(true);
+        let started = Instant::now();
+        let response = app.gql(SEARCH, json!({"q": "nuoc mam"})).await;
+        assert_eq!(response.error_codes(), ["SEARCH_UNAVAILABLE"]);
+        assert!(started.elapsed() < Duration::from_secs(2));
+        let outlets = app
+            .gql(
+                "{ searchOutlets(query: \"ha tinh\") { totalHits } }",
+                json!({}),
+            )
+            .await;
+        assert_eq!(outlets.error_codes(), ["SEARCH_UNAVAILABLE"]);
+        let list = app.data("{ products { totalCount } }", json!({})).await;
+        assert_eq!(list["products"]["totalCount"], 2);
+        let status = app.data("{ searchStatus { healthy } }", json!({})).await;
+        assert_eq!(status["searchStatus"]["healthy"], false);
+        let ready = app.client().get(app.url("/ready")).send().await.unwrap();
+        assert_eq!(ready.status(), 200, "the database still serves");
+        let body: serde_json::Value = ready.json().await.unwrap();
+        assert_eq!(body["search"]["status"], "unavailable");
+    }
+);
+
+db_test!(
+    writes_while_the_engine_is_down_are_indexed_when_it_returns,
+    TestOptions::empty(),
+    |app| {
+        app.search.set_down(true);
+        app.import(&catalogue(60).jsonl()).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        let status = app
+            .data(
+                "{ searchStatus { pendingChanges oldestPendingAgeSeconds lastError } }",
+                json!({}),
+            )
+            .await;
+        assert_eq!(status["searchStatus"]["pendingChanges"], 60);
+        assert!(status["searchStatus"]["lastError"].is_string());
+        assert!(
+            status["searchStatus"]["oldestPendingAgeSeconds"]
+                .as_f64()
+                .unwrap()
+                > 0.5
+        );
+        app.search.set_down(false);
+        let took = app.wait_for_sync(Duration::from_secs(15)).await;
+        // Index and database agree: every product once, nothing else.
+        assert_eq!(total_hits(&app, "").await, 60);
+        assert_eq!(total_hits(&app, "nuoc mam").await, 60);
+        let count = product::Entity::find().count(&app.db).await.unwrap();
+        assert_eq!(count, 60);
+        eprintln!("backlog drained {took:?} after the engine returned");
+    }
+);
+
+db_test!(
+    two_workers_never_apply_the_same_change_twice,
+    TestOptions::without_worker(),
+    |app| {
+        app.import(&catalogue(200).jsonl()).await.unwrap();
+        let recorder = Arc::new(FaultySearch::new(Arc::new(
+            EmbeddedBackend::open(app.settings.data_dir.join("second-index")).unwrap(),
+        )));
+        let reference = Arc::new(
+            ocop_api::reference::ReferenceData::load(&app.db)
+                .await
+                .unwrap(),
+        );
+        let config = WorkerConfig {
+            batch_size: 25,
+            ..WorkerConfig::default()
+        };
+        let make = || {
+            OutboxWorker::new(
+                app.db.clone(),
+                reference.clone(),
+                recorder.clone(),
+                Arc::new(SyncStatus::new("embedded")),
+                config.clone(),
+            )
+        };
+        let (a, b) = (make(), make());
+        let drain = |w: OutboxWorker| async move {
+            let mut applied = 0;
+            loop {
+                let pass = w.run_once().await.unwrap();
+                if pass.claimed == 0 {
+                    return applied;
+                }
+                applied += pass.applied;
+            }
+        };
+        let (x, y) = tokio::join!(drain(a), drain(b));
+        assert_eq!(x + y, 200, "every row applied once ({x} + {y})");
+        assert!(x > 0 && y > 0, "both workers took part ({x} + {y})");
+        let mut written = recorder.written_products();
+        assert_eq!(written.len(), 200, "no product document written twice");
+        written.sort_unstable();
+        written.dedup();
+        assert_eq!(written.len(), 200);
+    }
+);
+
+db_test!(
+    reindexing_under_concurrent_searches_keeps_answers_complete,
+    TestOptions::empty(),
+    |app| {
+        app.import(&catalogue(300).jsonl()).await.unwrap();
+        app.wait_for_sync(Duration::from_secs(10)).await;
+        let searching = {
+            let url = app.url("/graphql");
+            let client = app.client().clone();
+            tokio::spawn(async move {
+                let mut answers = 0;
+                let started = Instant::now();
+                while started.elapsed() < Duration::from_secs(3) {
+                    let body: serde_json::Value = client
+                    .post(&url)
+                    .json(&json!({"query": "{ searchProducts(query: \"nuoc mam\") { totalHits } }"}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                    assert_eq!(body["data"]["searchProducts"]["totalHits"], 300, "{body}");
+                    answers += 1;
+                }
+                answers
+            })
+        };
+        // `ocop reindex` runs as a process of its own: here, a second backend on the same directory.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let other: Arc<dyn SearchBackend> =
+            Arc::new(EmbeddedBackend::open(app.settings.data_dir.join("index")).unwrap());
+        let reference = ocop_api::reference::ReferenceData::load(&app.db)
+            .await
+            .unwrap();
+        let before = std::fs::read_to_string(app.settings.data_dir.join("index/CURRENT")).unwrap();
+        let report = reindex(&app.db, &reference, &other, false).await.unwrap();
+        assert_eq!(report.products, 300);
+        let after = std::fs::read_to_string(app.settings.data_dir.join("index/CURRENT")).unwrap();
+        assert_ne!(before, after, "a new generation is live");
+        let answers = searching.await.unwrap();
+        assert!(answers > 10, "searches kept answering ({answers})");
+        app.wait_for_sync(Duration::from_secs(10)).await;
+        // Changes after the rebuild reach the new generation.
+        app.import(
+            &Catalogue::new()
+                .product(ProductSpec::new(
+                    "moi",
+                    "Nước mắm mới",
+                    "p",
+                    wards::HA_TINH,
+                    "I.4.a",
+                ))
+                .jsonl(),
+        )
+        .await
+        .unwrap();
+        app.wait_for_sync(Duration::from_secs(10)).await;
+        assert_eq!(total_hits(&app, "nuoc mam").await, 301);
+    }
+);
+
+db_test!(
+    search_contract_inputs_are_checked,
+    TestOptions::empty(),
+    |app| {
+        let cases = [
+            (json!({"q": "x", "page": 0}), "page"),
+            (json!({"q": "x", "page": -3}), "page"),
+            (json!({"q": "x", "pageSize": 0}), "pageSize"),
+            (json!({"q": "x", "page": 1000, "pageSize": 100}), "page"),
+            (json!({"q": "ê".repeat(201)}), "query"),
+            (
+                json!({"q": "x", "filter": {"provinceCodes": ["\" OR 1=1"]}}),
+                "filter.provinceCodes",
+            ),
+        ];
+        for (variables, field) in cases {
+            let response = app.gql(SEARCH, variables.clone()).await;
+            assert_eq!(response.error_codes(), ["BAD_USER_INPUT"], "{variables}");
+            assert_eq!(response.error_field(), Some(field), "{variables}");
+        }
+        let capped = app.data(SEARCH, json!({"q": "", "pageSize": 1000})).await;
+        assert!(capped["searchProducts"]["hits"].as_array().unwrap().len() <= 100);
+    }
+);
+
+db_test!(facets_carry_vietnamese_labels, TestOptions::demo(), |app| {
+    app.wait_for_sync(Duration::from_secs(10)).await;
+    let data = app.data(SEARCH, json!({"q": ""})).await;
+    let facets = data["searchProducts"]["facets"].as_array().unwrap();
+    let field = |name: &str| {
+        facets.iter().find(|f| f["field"] == name).unwrap()["values"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    let kinds = field("PRODUCER_KIND");
+    assert!(
+        kinds
+            .iter()
+            .any(|v| v["value"] == "COOPERATIVE" && v["label"] == "Hợp tác xã")
+    );
+    let categories = field("CATEGORY");
+    assert!(
+        categories
+            .iter()
+            .any(|v| v["value"] == "I" && v["label"] == "Thực phẩm")
+    );
+    assert!(
+        categories
+            .iter()
+            .all(|v| !["I.4", "I.5", "II.1"].contains(&v["value"].as_str().unwrap())),
+        "only sets and groups"
+    );
+    let provinces = field("PROVINCE");
+    let total: u64 = provinces.iter().map(|v| v["count"].as_u64().unwrap()).sum();
+    assert_eq!(total, data["searchProducts"]["totalHits"].as_u64().unwrap());
+    assert!(field("STARS").iter().any(|v| v["label"] == "5 sao"));
+});
