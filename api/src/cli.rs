@@ -35,4 +35,40 @@ pub enum Command {
     },
     /// Rebuild the search index from the database beside the live one, then switch to it.
     Reindex,
+    /// Manage API keys.
+    Keys {
+        /// What to do with keys.
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+}
+
+/// `ocop keys …`
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Create a key and print it (once: only its hash is stored).
+    Create {
+        /// ADMIN, EDITOR, PARTNER or KIOSK.
+        #[arg(long, value_parser = ["ADMIN", "EDITOR", "PARTNER", "KIOSK"], ignore_case = true)]
+        role: String,
+        /// A province an editor may write in (repeat for several).
+        #[arg(long = "province")]
+        provinces: Vec<String>,
+        /// The outlet a kiosk keeps.
+        #[arg(long)]
+        outlet: Option<i64>,
+        /// Who or what holds the key.
+        #[arg(long)]
+        name: String,
+        /// Days until the key expires (default: never).
+        #[arg(long)]
+        expires_in_days: Option<u32>,
+    },
+    /// List keys (never their secrets).
+    List,
+    /// Revoke a key: it stops working at once.
+    Revoke {
+        /// The key's id (see `ocop keys list`).
+        id: i64,
+    },
 }

@@ -68,6 +68,11 @@ pub struct Settings {
     /// `OCOP_EXPOSE_SQL_COUNT`: add an `x-ocop-sql-statements` header to GraphQL responses
     /// (for tests and benchmarks; off by default).
     pub expose_sql_count: bool,
+    /// `OCOP_INTROSPECTION`: answer introspection queries and suggest field names in errors;
+    /// default: on in development, off in production.
+    pub introspection: Option<bool>,
+    /// `[limits]` / `OCOP_LIMITS__*`: request limits.
+    pub limits: crate::limits::Limits,
 }
 
 impl Default for Settings {
@@ -86,6 +91,8 @@ impl Default for Settings {
             rust_log: "info,sqlx=warn,sea_orm=warn,tantivy=warn".to_owned(),
             log_format: None,
             expose_sql_count: false,
+            introspection: None,
+            limits: crate::limits::Limits::default(),
         }
     }
 }
@@ -101,7 +108,7 @@ impl Settings {
         }
         let figment = Figment::from(Serialized::defaults(Settings::default()))
             .merge(Toml::file(&path))
-            .merge(Env::prefixed("OCOP_").ignore(&["CONFIG"]))
+            .merge(Env::prefixed("OCOP_").ignore(&["CONFIG"]).split("__"))
             .merge(
                 Env::raw()
                     .only(&["DATABASE_URL", "MEILI_URL", "MEILI_MASTER_KEY", "RUST_LOG"])
@@ -146,6 +153,12 @@ impl Settings {
                 SecretString::from(format!("sqlite://{}?mode=rwc", path.display()))
             }
         }
+    }
+
+    /// Whether introspection and field suggestions are on.
+    pub fn introspection(&self) -> bool {
+        self.introspection
+            .unwrap_or(self.env == Environment::Development)
     }
 
     /// The effective log format.

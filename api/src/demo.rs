@@ -27,18 +27,24 @@ pub async fn load_if_empty(
     if !is_empty(db).await? {
         return Ok(());
     }
-    let report = interchange::import(db, reference, CATALOGUE.as_bytes(), Progress::Hidden)
-        .await
-        .map_err(|e| match e {
-            interchange::ImportError::Invalid(errors) => {
-                let shown: Vec<String> = errors.iter().take(10).map(ToString::to_string).collect();
-                anyhow::anyhow!(
-                    "the built-in demo catalogue is invalid: {}",
-                    shown.join("; ")
-                )
-            }
-            other => anyhow::Error::new(other),
-        })?;
+    let report = interchange::import(
+        db,
+        reference,
+        CATALOGUE.as_bytes(),
+        Progress::Hidden,
+        "demo",
+    )
+    .await
+    .map_err(|e| match e {
+        interchange::ImportError::Invalid(errors) => {
+            let shown: Vec<String> = errors.iter().take(10).map(ToString::to_string).collect();
+            anyhow::anyhow!(
+                "the built-in demo catalogue is invalid: {}",
+                shown.join("; ")
+            )
+        }
+        other => anyhow::Error::new(other),
+    })?;
     tracing::info!(%report, "loaded the demo catalogue into the empty database (OCOP_DEMO=false turns this off)");
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! them. The `ocop` binary is a thin shell over this library; integration tests drive it the
 //! same way.
 
+pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -12,6 +13,7 @@ pub mod error;
 pub mod graphql;
 pub mod indexing;
 pub mod interchange;
+pub mod limits;
 pub mod reference;
 pub mod routes;
 pub mod services;

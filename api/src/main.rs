@@ -9,7 +9,7 @@ use std::{
 use anyhow::Context;
 use clap::Parser;
 use ocop_api::{
-    cli::{Cli, Command},
+    cli::{Cli, Command, KeysCommand},
     config::Settings,
     db, indexing,
     interchange::{self, ImportError, import::Progress},
@@ -62,11 +62,19 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 Progress::Hidden
             };
             let result = if file.as_os_str() == "-" {
-                interchange::import(&db, &reference, std::io::stdin().lock(), progress).await
+                interchange::import(
+                    &db,
+                    &reference,
+                    std::io::stdin().lock(),
+                    progress,
+                    "cli:import",
+                )
+                .await
             } else {
                 let f =
                     File::open(&file).with_context(|| format!("cannot open {}", file.display()))?;
-                interchange::import(&db, &reference, BufReader::new(f), progress).await
+                interchange::import(&db, &reference, BufReader::new(f), progress, "cli:import")
+                    .await
             };
             match result {
                 Ok(report) => eprintln!("imported: {report}"),
@@ -98,6 +106,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 report.producers, report.products, report.outlets
             );
         }
+        Command::Keys { command } => return keys(command, settings).await,
         Command::Reindex => {
             let db = db::connect(&settings).await?;
             db::migrate(&db).await?;
@@ -122,4 +131,83 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+async fn keys(command: KeysCommand, settings: Settings) -> anyhow::Result<ExitCode> {
+    use ocop_api::services::keys;
+    use sea_orm::ActiveEnum;
+    let db = db::connect(&settings).await?;
+    db::migrate(&db).await?;
+    let result = match command {
+        KeysCommand::Create {
+            role,
+            provinces,
+            outlet,
+            name,
+            expires_in_days,
+        } => {
+            let reference = ReferenceData::load(&db).await?;
+            let role = ocop_entities::api_key::Role::try_from_value(&role.to_ascii_uppercase())
+                .map_err(|_| anyhow::anyhow!("unknown role {role}"))?;
+            let expires_at =
+                expires_in_days.map(|d| chrono::Utc::now() + chrono::Duration::days(i64::from(d)));
+            let new = keys::NewKey {
+                name,
+                role,
+                provinces,
+                outlet_id: outlet,
+                expires_at,
+            };
+            keys::create(&db, &reference, new)
+                .await
+                .map(|(model, secret)| {
+                    eprintln!(
+                        "created key {} ({}, {}); store it now, it is not shown again:",
+                        model.id,
+                        model.name,
+                        role.to_value()
+                    );
+                    println!("{secret}");
+                })
+        }
+        KeysCommand::List => keys::list(&db).await.map(|all| {
+            println!(
+                "{:>5}  {:<8} {:<28} {:<14} {:<20} {:<20} {:<8}",
+                "id", "role", "name", "scope", "created", "expires", "status"
+            );
+            for k in all {
+                let scope = match (k.provinces.0.is_empty(), k.outlet_id) {
+                    (false, _) => k.provinces.0.join(","),
+                    (true, Some(o)) => format!("outlet {o}"),
+                    _ => "-".to_owned(),
+                };
+                let status = match (k.revoked_at, k.expires_at) {
+                    (Some(_), _) => "revoked",
+                    (None, Some(at)) if at <= chrono::Utc::now() => "expired",
+                    _ => "active",
+                };
+                let day = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M").to_string();
+                println!(
+                    "{:>5}  {:<8} {:<28} {:<14} {:<20} {:<20} {:<8}",
+                    k.id,
+                    k.role.to_value(),
+                    k.name.chars().take(28).collect::<String>(),
+                    scope,
+                    day(k.created_at),
+                    k.expires_at.map_or("never".to_owned(), day),
+                    status
+                );
+            }
+        }),
+        KeysCommand::Revoke { id } => keys::revoke(&db, id)
+            .await
+            .map(|k| eprintln!("key {} ({}) is revoked", k.id, k.name)),
+    };
+    match result {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) => {
+            eprintln!("error: {}", e.message());
+            Ok(ExitCode::from(2))
+        }
+    }
 }

@@ -32,6 +32,8 @@ pub struct AppState {
     pub status: Arc<SyncStatus>,
     /// Settings.
     pub settings: Arc<Settings>,
+    /// Rate limiters.
+    pub limiter: Arc<routes::rate_limit::RateLimits>,
 }
 
 /// A built service, bound to its port but not yet serving.
@@ -72,12 +74,17 @@ impl Application {
             status.clone(),
             WorkerConfig::default(),
         );
-        let schema = graphql::build_schema(Shared {
-            db: db.clone(),
-            reference: reference.clone(),
-            search: search.clone(),
-            status: status.clone(),
-        });
+        let schema = graphql::build_schema(
+            Shared {
+                db: db.clone(),
+                reference: reference.clone(),
+                search: search.clone(),
+                status: status.clone(),
+            },
+            &settings.limits,
+            settings.introspection(),
+        );
+        let limiter = Arc::new(routes::rate_limit::RateLimits::new(&settings.limits));
         let listener = TcpListener::bind(settings.listen)
             .await
             .with_context(|| format!("cannot listen on {}", settings.listen))?;
@@ -88,6 +95,7 @@ impl Application {
             search,
             status,
             settings: Arc::new(settings),
+            limiter,
         };
         Ok(Self {
             listener,
@@ -129,9 +137,12 @@ impl Application {
             search = self.state.search.name(),
             "ocop-catalog is ready"
         );
-        let served = axum::serve(self.listener, router)
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let served = axum::serve(
+            self.listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
         let _ = stop_worker.send(true);
         if let Some(worker) = worker
             && let Err(e) = worker.await

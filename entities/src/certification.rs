@@ -3,7 +3,8 @@
 use sea_orm::entity::prelude::*;
 
 /// Who recognised the product.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum CertificationLevel {
     /// The provincial People's Committee (3★ and 4★).
@@ -15,7 +16,7 @@ pub enum CertificationLevel {
 }
 
 /// One certificate.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "certifications")]
 pub struct Model {
     /// Surrogate key.

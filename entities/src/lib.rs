@@ -3,6 +3,8 @@
 //! One module per table, kept as close to generated code as possible; hand-written finders live
 //! in [`ext`]. No web, GraphQL or search types here: this crate is a leaf of the workspace.
 
+pub mod api_key;
+pub mod audit_log;
 pub mod category;
 pub mod certification;
 pub mod ext;

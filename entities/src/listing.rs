@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A product on an outlet's shelf.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "listings")]
 pub struct Model {
     /// The outlet.

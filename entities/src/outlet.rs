@@ -3,7 +3,8 @@
 use sea_orm::entity::prelude::*;
 
 /// The location type of an outlet, after the criteria of 950/QĐ-BCT.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(48))")]
 pub enum OutletKind {
     /// Railway station, airport, bus or ferry terminal.
@@ -36,7 +37,8 @@ pub enum OutletKind {
 }
 
 /// Whether an outlet is open for business.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum OutletStatus {
     /// Open.
@@ -48,7 +50,7 @@ pub enum OutletStatus {
 }
 
 /// An outlet.
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "outlets")]
 pub struct Model {
     /// Surrogate key.

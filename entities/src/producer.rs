@@ -3,7 +3,8 @@
 use sea_orm::entity::prelude::*;
 
 /// The legal form of a producer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
 pub enum ProducerKind {
     /// Doanh nghiệp (company).
@@ -21,7 +22,7 @@ pub enum ProducerKind {
 }
 
 /// A producer.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "producers")]
 pub struct Model {
     /// Surrogate key.

@@ -5,7 +5,8 @@ use sea_orm::entity::prelude::*;
 use crate::StringList;
 
 /// Publication state of a product.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum ProductStatus {
     /// Being prepared; not public.
@@ -20,7 +21,8 @@ pub enum ProductStatus {
 }
 
 /// Summary of a product's certificates, maintained with them in the same transaction.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum CertState {
     /// No certificate at all.
@@ -35,7 +37,7 @@ pub enum CertState {
 }
 
 /// A product.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "products")]
 pub struct Model {
     /// Surrogate key.

@@ -10,6 +10,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_reference;
 mod m20261122_000002_catalogue;
 mod m20261122_000003_outbox;
+mod m20261123_000004_keys_and_audit;
 pub mod reference_data;
 
 /// Runs the migrations in order.
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_reference::Migration),
             Box::new(m20261122_000002_catalogue::Migration),
             Box::new(m20261122_000003_outbox::Migration),
+            Box::new(m20261123_000004_keys_and_audit::Migration),
         ]
     }
 }

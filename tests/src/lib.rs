@@ -44,6 +44,9 @@ pub struct TestOptions {
     pub demo: bool,
     /// Do not run the outbox worker (tests drive workers themselves).
     pub no_worker: bool,
+    /// Request limits; default: the production defaults with rate limits high enough for tests
+    /// that send many requests.
+    pub limits: Option<ocop_api::limits::Limits>,
 }
 
 impl TestOptions {
@@ -56,6 +59,14 @@ impl TestOptions {
     pub fn demo() -> Self {
         Self {
             demo: true,
+            ..Self::default()
+        }
+    }
+
+    /// An empty catalogue with these request limits.
+    pub fn with_limits(limits: ocop_api::limits::Limits) -> Self {
+        Self {
+            limits: Some(limits),
             ..Self::default()
         }
     }
@@ -156,6 +167,18 @@ impl TestApp {
             data_dir: dir.path().join("data"),
             demo: options.demo,
             outbox_worker: !options.no_worker,
+            limits: options
+                .limits
+                .clone()
+                .unwrap_or_else(|| ocop_api::limits::Limits {
+                    anonymous_per_second: 100_000,
+                    anonymous_burst: 100_000,
+                    key_per_second: 100_000,
+                    key_burst: 100_000,
+                    partner_per_second: 100_000,
+                    partner_burst: 100_000,
+                    ..ocop_api::limits::Limits::default()
+                }),
             expose_sql_count: true,
             rust_log: "warn".into(),
             ..Settings::default()
@@ -227,15 +250,30 @@ impl TestApp {
         &self.client
     }
 
-    /// Sends one GraphQL operation by POST.
+    /// Sends one GraphQL operation by POST, without a key.
     pub async fn gql(&self, query: &str, variables: Value) -> GqlResponse {
-        let response = self
-            .client
-            .post(self.url("/graphql"))
-            .json(&serde_json::json!({ "query": query, "variables": variables }))
-            .send()
-            .await
-            .expect("the server answers");
+        self.gql_as(None, query, variables).await
+    }
+
+    /// Sends one GraphQL operation by POST with `Authorization: Bearer <key>`.
+    pub async fn gql_as(&self, key: Option<&str>, query: &str, variables: Value) -> GqlResponse {
+        let mut request = self.client.post(self.url("/graphql"));
+        if let Some(key) = key {
+            request = request.bearer_auth(key);
+        }
+        let body = serde_json::json!({ "query": query, "variables": variables });
+        Self::collect(
+            request
+                .json(&body)
+                .send()
+                .await
+                .expect("the server answers"),
+        )
+        .await
+    }
+
+    /// Collects a response.
+    pub async fn collect(response: reqwest::Response) -> GqlResponse {
         let status = response.status();
         let headers = response.headers().clone();
         let text = response.text().await.expect("a body");
@@ -247,6 +285,27 @@ impl TestApp {
         }
     }
 
+    /// Creates an API key through the library (as `ocop keys create` does) and returns it.
+    pub async fn key(
+        &self,
+        role: ocop_entities::api_key::Role,
+        provinces: &[&str],
+        outlet_id: Option<i64>,
+    ) -> String {
+        let reference = ReferenceData::load(&self.db).await.expect("reference data");
+        let new = ocop_api::services::keys::NewKey {
+            name: format!("{role:?} test key"),
+            role,
+            provinces: provinces.iter().map(|p| p.to_string()).collect(),
+            outlet_id,
+            expires_at: None,
+        };
+        let (_, secret) = ocop_api::services::keys::create(&self.db, &reference, new)
+            .await
+            .unwrap_or_else(|e| panic!("the key is created: {}", e.message()));
+        secret
+    }
+
     /// Sends an operation and returns its `data`, failing the test on any error.
     pub async fn data(&self, query: &str, variables: Value) -> Value {
         let response = self.gql(query, variables).await;
@@ -256,7 +315,14 @@ impl TestApp {
     /// Imports a catalogue in the interchange format through the library, as `ocop import` does.
     pub async fn import(&self, jsonl: &str) -> Result<ImportReport, ImportError> {
         let reference = ReferenceData::load(&self.db).await.expect("reference data");
-        interchange::import(&self.db, &reference, jsonl.as_bytes(), Progress::Hidden).await
+        interchange::import(
+            &self.db,
+            &reference,
+            jsonl.as_bytes(),
+            Progress::Hidden,
+            "test",
+        )
+        .await
     }
 
     /// Exports the catalogue, without its header line (which carries the export time).
@@ -327,6 +393,29 @@ impl Drop for TestApp {
     }
 }
 
+/// The operation named `name` (a query or a mutation) in a contract document, alone.
+pub fn operation(document: &str, name: &str) -> String {
+    let start = ["query", "mutation"]
+        .iter()
+        .flat_map(|kind| [format!("{kind} {name}("), format!("{kind} {name} ")])
+        .find_map(|head| document.find(&head))
+        .unwrap_or_else(|| panic!("operation {name} in the contract"));
+    let mut depth = 0;
+    for (i, c) in document[start..].char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return document[start..start + i + 1].to_owned();
+                }
+            }
+            _ => {}
+        }
+    }
+    panic!("unbalanced braces in {name}");
+}
+
 /// The PostgreSQL server for tests, if configured.
 pub fn test_database_url() -> Option<String> {
     std::env::var("TEST_DATABASE_URL")
@@ -365,17 +454,17 @@ macro_rules! db_test {
             #[allow(unused_imports)]
             use super::*;
 
-            async fn run($app: $crate::TestApp) $body
+            async fn __test_body($app: $crate::TestApp) $body
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                run($crate::TestApp::spawn($options).await).await
+                __test_body($crate::TestApp::spawn($options).await).await
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
                 if let Some(app) = $crate::TestApp::try_spawn($crate::Backend::Postgres, $options).await {
-                    run(app).await
+                    __test_body(app).await
                 }
             }
         }

@@ -1,14 +1,16 @@
 //! The GraphQL schema: one query object per domain merged with `MergedObject`, types built from
 //! entity models, per-request DataLoaders. No axum here.
 
+pub mod armor;
 pub mod loaders;
+pub mod mutation;
 pub mod prefetch;
 pub mod query;
 pub mod types;
 
 use std::sync::Arc;
 
-use async_graphql::{Context, EmptyMutation, EmptySubscription, MergedObject, Schema};
+use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 
@@ -21,10 +23,11 @@ pub struct Query(
     query::products::ProductQuery,
     query::outlets::OutletQuery,
     query::search::SearchQuery,
+    query::audit::AuditQuery,
 );
 
 /// The schema type served at `/graphql`.
-pub type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, mutation::Mutation, EmptySubscription>;
 
 /// What every resolver may read: set once when the schema is built.
 #[derive(Clone)]
@@ -46,11 +49,27 @@ pub struct RequestInfo {
     pub today: NaiveDate,
 }
 
-/// Builds the schema.
-pub fn build_schema(shared: Shared) -> AppSchema {
-    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
-        .data(shared)
-        .finish()
+/// Builds the schema with its limits; without introspection, field suggestions are off too.
+pub fn build_schema(
+    shared: Shared,
+    limits: &crate::limits::Limits,
+    introspection: bool,
+) -> AppSchema {
+    let builder = Schema::build(
+        Query::default(),
+        mutation::Mutation::default(),
+        EmptySubscription,
+    )
+    .data(shared)
+    .extension(armor::Limits(Arc::new(limits.clone())))
+    .limit_directives(limits.max_directives)
+    .limit_recursive_depth(64);
+    if introspection {
+        builder
+    } else {
+        builder.disable_introspection().disable_suggestions()
+    }
+    .finish()
 }
 
 /// The shared state of a resolver's schema.

@@ -27,7 +27,7 @@ use super::{
     },
     validate::{self, Checker, ValidOutlet, ValidProducer, ValidProduct},
 };
-use crate::{clock, reference::ReferenceData};
+use crate::{clock, reference::ReferenceData, services::audit};
 
 /// One problem with one record.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -121,12 +121,14 @@ struct Existing {
 }
 
 /// Imports a file. On any invalid record nothing is written and every problem is returned.
+/// `actor` names who imported in the audit trail (`cli:import`, `demo`).
 #[instrument(skip_all)]
 pub async fn import(
     db: &DatabaseConnection,
     reference: &ReferenceData,
     input: impl BufRead,
     progress: Progress,
+    actor: &str,
 ) -> Result<ImportReport, ImportError> {
     let existing = Existing {
         producers: slugs::<producer::Entity, _, _>(
@@ -148,6 +150,20 @@ pub async fn import(
     );
     let txn = db.begin().await?;
     let report = write(&txn, parsed, &existing, &bar).await?;
+    audit::record_as(
+        &txn,
+        None,
+        actor,
+        audit::Entry {
+            entity_type: "catalogue",
+            entity_id: 0,
+            operation: "IMPORT",
+            province: None,
+            before: None,
+            after: Some(serde_json::json!({ "report": report.to_string() })),
+        },
+    )
+    .await?;
     txn.commit().await?;
     bar.finish_and_clear();
     tracing::info!(%report, "import committed");

@@ -4,7 +4,7 @@
 pub mod export;
 pub mod import;
 pub mod records;
-mod validate;
+pub(crate) mod validate;
 
 pub use export::{ExportReport, export};
 pub use import::{ImportError, ImportReport, RecordError, import};

@@ -1,27 +1,89 @@
-//! `/graphql`: POST for operations, GET for GraphiQL in a browser or a query in the URL.
+//! `/graphql`: POST (JSON only) for operations, GET for GraphiQL in a browser or a query in the
+//! URL. Requests are checked in order: size (before parsing), content type, key, shape
+//! (batches), rate; then executed with a time limit.
 
-use async_graphql::http::GraphiQLSource;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use std::{net::SocketAddr, time::Duration};
+
+use async_graphql::{
+    BatchRequest, BatchResponse, http::GraphiQLSource, parser::types::OperationType,
+};
 use axum::{
-    extract::State,
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    body::Bytes,
+    extract::{ConnectInfo, State},
+    http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header},
     response::{Html, IntoResponse, Response},
 };
+use serde_json::json;
 
 use crate::{
+    auth::Caller,
     db::StatementCounter,
+    error::AppError,
     graphql::{RequestInfo, loaders},
+    services::keys,
     startup::AppState,
 };
 
 /// Header carrying the number of SQL statements a request ran, when enabled.
 pub const SQL_STATEMENTS_HEADER: &str = "x-ocop-sql-statements";
 
-/// GET: GraphiQL for a browser without a query, otherwise the query in the URL.
+/// A GraphQL-shaped error response outside execution.
+fn error(status: StatusCode, code: &str, message: &str) -> Response {
+    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+fn app_error(err: &AppError) -> Response {
+    let status = match err {
+        AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+        AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    if let AppError::Internal(cause) = err {
+        tracing::error!(error = format!("{cause:#}"), "internal error");
+    }
+    error(status, err.code(), &err.message())
+}
+
+fn client_ip(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> std::net::IpAddr {
+    if state.settings.limits.trust_forwarded_for
+        && let Some(ip) = headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.trim().parse().ok())
+    {
+        return ip;
+    }
+    peer.ip()
+}
+
+async fn caller(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: SocketAddr,
+) -> Result<Caller, Response> {
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .map(|v| v.to_str().unwrap_or("?"));
+    keys::authenticate(&state.db, authorization, client_ip(state, headers, peer))
+        .await
+        .map_err(|e| app_error(&e))
+}
+
+/// GET: GraphiQL for a browser without a query, otherwise the query in the URL (never a
+/// mutation: 405).
 pub async fn get_handler(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    uri: axum::http::Uri,
+    uri: Uri,
 ) -> Response {
     let wants_html = headers
         .get(header::ACCEPT)
@@ -30,26 +92,160 @@ pub async fn get_handler(
     if wants_html && uri.query().is_none_or(|q| !q.contains("query=")) {
         return Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response();
     }
-    match async_graphql::http::parse_query_string(uri.query().unwrap_or_default()) {
-        Ok(request) => execute(state, request).await,
-        Err(e) => (StatusCode::BAD_REQUEST, e.to_string()).into_response(),
+    let request = match async_graphql::http::parse_query_string(uri.query().unwrap_or_default()) {
+        Ok(r) => r,
+        Err(e) => return error(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &e.to_string()),
+    };
+    if is_mutation(&request) {
+        let mut response = error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "BAD_USER_INPUT",
+            "mutations must be sent by POST",
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return response;
     }
+    let caller = match caller(&state, &headers, peer).await {
+        Ok(c) => c,
+        Err(response) => return response,
+    };
+    run(state, caller, BatchRequest::Single(request)).await
 }
 
-/// POST: one GraphQL operation.
-pub async fn post_handler(State(state): State<AppState>, request: GraphQLRequest) -> Response {
-    execute(state, request.into_inner()).await
+fn is_mutation(request: &async_graphql::Request) -> bool {
+    let Ok(doc) = async_graphql::parser::parse_query(&request.query) else {
+        return false;
+    };
+    doc.operations.iter().any(|(name, op)| {
+        op.node.ty == OperationType::Mutation
+            && (request.operation_name.is_none()
+                || name.map(|n| n.as_str()) == request.operation_name.as_deref())
+    })
 }
 
-async fn execute(state: AppState, request: async_graphql::Request) -> Response {
+/// POST: one operation, or a batch (API keys only), as `application/json`.
+pub async fn post_handler(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    method: Method,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    debug_assert_eq!(method, Method::POST);
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+    if !json {
+        return error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "BAD_USER_INPUT",
+            "send GraphQL requests as `Content-Type: application/json`",
+        );
+    }
+    let caller = match caller(&state, &headers, peer).await {
+        Ok(c) => c,
+        Err(response) => return response,
+    };
+    let batch: BatchRequest = match serde_json::from_slice(&body) {
+        Ok(b) => b,
+        Err(e) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "BAD_USER_INPUT",
+                &format!("the body is not a GraphQL request: {e}"),
+            );
+        }
+    };
+    if let BatchRequest::Batch(requests) = &batch {
+        if matches!(caller, Caller::Anonymous { .. }) {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "BAD_USER_INPUT",
+                "batched requests need an API key",
+            );
+        }
+        let max = state.settings.limits.max_batch;
+        if requests.is_empty() || requests.len() > max {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "BAD_USER_INPUT",
+                &format!(
+                    "a batch holds 1 to {max} operations (got {})",
+                    requests.len()
+                ),
+            );
+        }
+    }
+    run(state, caller, batch).await
+}
+
+async fn run(state: AppState, caller: Caller, batch: BatchRequest) -> Response {
+    if batch.iter().any(|r| r.query.trim().is_empty()) {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "BAD_USER_INPUT",
+            "the request has no `query`",
+        );
+    }
+    let operations = match &batch {
+        BatchRequest::Single(_) => 1,
+        BatchRequest::Batch(r) => r.len() as u32,
+    };
+    if let Err(wait) = state.limiter.check(&caller, operations) {
+        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        let mut response = app_error(&AppError::RateLimited {
+            retry_after_secs: secs.max(1),
+        });
+        if let Ok(v) = HeaderValue::from_str(&secs.max(1).to_string()) {
+            response.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        return response;
+    }
     let counter = StatementCounter::default();
-    let request = request
-        .data(RequestInfo {
-            today: crate::clock::today(),
-        })
-        .data(loaders::for_request(state.db.clone()));
-    let response = counter.scope(state.schema.execute(request)).await;
-    let mut response = GraphQLResponse::from(response).into_response();
+    let info = RequestInfo {
+        today: crate::clock::today(),
+    };
+    let prepare = |r: async_graphql::Request| {
+        r.data(info)
+            .data(loaders::for_request(state.db.clone()))
+            .data(caller.clone())
+    };
+    let batch = match batch {
+        BatchRequest::Single(r) => BatchRequest::Single(prepare(r)),
+        BatchRequest::Batch(rs) => BatchRequest::Batch(rs.into_iter().map(prepare).collect()),
+    };
+    let limit = Duration::from_millis(state.settings.limits.request_timeout_ms);
+    let executed =
+        tokio::time::timeout(limit, counter.scope(state.schema.execute_batch(batch))).await;
+    let Ok(response) = executed else {
+        tracing::warn!(?limit, "request timed out");
+        return error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "TIMEOUT",
+            "the request took too long",
+        );
+    };
+    let body = match &response {
+        BatchResponse::Single(r) => serde_json::to_string(r),
+        BatchResponse::Batch(rs) => serde_json::to_string(rs),
+    };
+    let Ok(body) = body else {
+        return error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "INTERNAL",
+            "internal error",
+        );
+    };
+    let mut response = (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response();
     if state.settings.expose_sql_count
         && let Ok(value) = HeaderValue::from_str(&counter.get().to_string())
     {

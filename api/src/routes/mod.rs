@@ -3,17 +3,21 @@
 pub mod graphql;
 pub mod health;
 pub mod metrics;
+pub mod rate_limit;
 
-use axum::{Router, routing::get};
+use axum::{Router, extract::DefaultBodyLimit, routing::get};
 
 use crate::startup::AppState;
 
 /// The router of the service.
 pub fn router(state: AppState) -> Router {
+    let body_limit = DefaultBodyLimit::max(state.settings.limits.max_body_bytes);
     Router::new()
         .route(
             "/graphql",
-            get(graphql::get_handler).post(graphql::post_handler),
+            get(graphql::get_handler)
+                .post(graphql::post_handler)
+                .layer(body_limit),
         )
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))

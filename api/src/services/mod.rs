@@ -1,8 +1,11 @@
 //! Use cases over SeaORM. No GraphQL or HTTP types here: resolvers and commands call these.
 
+pub mod audit;
 pub mod cursor;
+pub mod keys;
 pub mod outlets;
 pub mod product_filter;
 pub mod products;
+pub mod write;
 
 pub use product_filter::{CertificationFilter, ProductFilter, ProductFilterInput};

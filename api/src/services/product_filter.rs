@@ -51,6 +51,8 @@ pub struct ProductFilterInput {
     pub outlet_id: Option<String>,
     /// Only products changed at or after this time.
     pub updated_since: Option<DateTime<Utc>>,
+    /// Publication states (default: published only; others need a partner, editor or admin key).
+    pub statuses: Option<Vec<ProductStatus>>,
 }
 
 /// A checked product filter: within a field values are alternatives (OR); fields combine (AND).
@@ -72,6 +74,8 @@ pub struct ProductFilter {
     pub outlet_id: Option<i64>,
     /// Only products changed at or after this time.
     pub updated_since: Option<DateTime<Utc>>,
+    /// Publication states.
+    pub statuses: Vec<ProductStatus>,
 }
 
 /// Most values accepted in one list-valued filter field.
@@ -79,11 +83,12 @@ pub const MAX_FILTER_VALUES: usize = 100;
 
 impl ProductFilter {
     /// Checks every code against the reference data; `prefix` is the argument name used in
-    /// error fields (e.g. `filter`).
+    /// error fields (e.g. `filter`). Unpublished products are for callers who `read_private`.
     pub fn parse(
         input: ProductFilterInput,
         reference: &ReferenceData,
         prefix: &str,
+        read_private: bool,
     ) -> Result<Self, AppError> {
         let field = |name: &str| format!("{prefix}.{name}");
         let province_codes = checked_codes(input.province_codes, &field("provinceCodes"), |c| {
@@ -120,7 +125,24 @@ impl ProductFilter {
                     AppError::bad_input(field("outletId"), "is not an outlet id")
                 })?),
             };
+        let mut statuses = input
+            .statuses
+            .unwrap_or_else(|| vec![ProductStatus::Published]);
+        statuses.sort_by_key(|s| *s as u8);
+        statuses.dedup();
+        if statuses.is_empty() {
+            return Err(AppError::bad_input(
+                field("statuses"),
+                "must name at least one status",
+            ));
+        }
+        if !read_private && statuses.iter().any(|s| *s != ProductStatus::Published) {
+            return Err(AppError::Forbidden(
+                "only partner, editor and admin keys see unpublished products".into(),
+            ));
+        }
         Ok(Self {
+            statuses,
             province_codes,
             region_codes,
             category_leaves,
@@ -140,9 +162,9 @@ impl ProductFilter {
         )
     }
 
-    /// The SQL condition over `products` (published products only).
+    /// The SQL condition over `products`.
     pub fn condition(&self, reference: &ReferenceData, today: NaiveDate) -> Condition {
-        let mut cond = Condition::all().add(product::Column::Status.eq(ProductStatus::Published));
+        let mut cond = Condition::all().add(product::Column::Status.is_in(self.statuses.clone()));
         if !self.province_codes.is_empty() {
             cond = cond.add(product::Column::ProvinceCode.is_in(self.province_codes.clone()));
         }

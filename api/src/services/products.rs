@@ -181,11 +181,20 @@ pub async fn published_by_slug(
     db: &DatabaseConnection,
     slug: &str,
 ) -> AppResult<Option<product::Model>> {
-    Ok(product::Entity::find()
-        .filter(product::Column::Slug.eq(slug))
-        .filter(product::Column::Status.eq(ProductStatus::Published))
-        .one(db)
-        .await?)
+    find(db, product::Column::Slug.eq(slug), false).await
+}
+
+/// A product matching `condition`; unpublished ones only when `any_status`.
+pub async fn find(
+    db: &DatabaseConnection,
+    condition: impl sea_orm::sea_query::IntoCondition,
+    any_status: bool,
+) -> AppResult<Option<product::Model>> {
+    let mut query = product::Entity::find().filter(condition);
+    if !any_status {
+        query = query.filter(product::Column::Status.eq(ProductStatus::Published));
+    }
+    Ok(query.one(db).await?)
 }
 
 /// The certificate summary kept on a product row.

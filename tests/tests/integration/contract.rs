@@ -1,29 +1,7 @@
 //! Every read operation of the public contract runs as written, without errors.
 
-use ocop_tests::{TestApp, TestOptions, db_test};
+use ocop_tests::{TestApp, TestOptions, db_test, operation};
 use serde_json::{Value, json};
-
-/// The operation named `name` in a contract document, with nothing else.
-fn operation(document: &str, name: &str) -> String {
-    let start = document
-        .find(&format!("query {name}("))
-        .or_else(|| document.find(&format!("query {name} ")));
-    let start = start.unwrap_or_else(|| panic!("operation {name} in the contract"));
-    let mut depth = 0;
-    for (i, c) in document[start..].char_indices() {
-        match c {
-            '{' => depth += 1,
-            '}' => {
-                depth -= 1;
-                if depth == 0 {
-                    return document[start..start + i + 1].to_owned();
-                }
-            }
-            _ => {}
-        }
-    }
-    panic!("unbalanced braces in {name}");
-}
 
 async fn run_op(app: &TestApp, file: &str, name: &str, variables: Value) -> Value {
     let response = app.gql(&operation(file, name), variables).await;

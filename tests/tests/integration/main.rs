@@ -4,11 +4,15 @@
 
 mod certification_status;
 mod contract;
+mod hostile;
 mod http;
 mod import_export;
+mod mutations;
 mod n_plus_one;
 mod outlets;
 mod product_page;
 mod products;
+mod protection;
 mod reference;
+mod roles;
 mod search;

@@ -1,5 +1,6 @@
 //! Root query objects, one per domain, merged in [`crate::graphql::Query`].
 
+pub mod audit;
 pub mod outlets;
 pub mod products;
 pub mod reference;

@@ -35,6 +35,7 @@ pub struct OutletQuery;
 impl OutletQuery {
     /// Active outlets as a Relay connection: by id, or nearest first with `distanceKm` on each
     /// edge when `near` is given.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
     async fn outlets(
         &self,
         ctx: &Context<'_>,

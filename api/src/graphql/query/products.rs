@@ -1,15 +1,18 @@
 //! Product lists and product pages.
 
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use sea_orm::{ColumnTrait, EntityTrait};
 
 use crate::{
     domain::PageSize,
     error::AppError,
     graphql::{
+        mutation::caller,
         prefetch, shared, today,
         types::{
-            enums::{CertificationFilter, ProducerKind, ProductSort},
+            enums::{CertificationFilter, ProducerKind, ProductSort, ProductStatus},
             page_info::PageInfo,
+            producer::Producer,
             product::Product,
             scalars::DateTimeUtc,
         },
@@ -40,6 +43,8 @@ pub struct ProductFilterArg {
     pub outlet_id: Option<ID>,
     /// Only products changed at or after this time (incremental sync).
     pub updated_since: Option<DateTimeUtc>,
+    /// Publication states (default PUBLISHED; DRAFT and ARCHIVED need a partner, editor or admin key).
+    pub statuses: Option<Vec<ProductStatus>>,
 }
 
 impl From<ProductFilterArg> for ProductFilterInput {
@@ -55,6 +60,7 @@ impl From<ProductFilterArg> for ProductFilterInput {
                 .map(|v| v.into_iter().map(Into::into).collect()),
             outlet_id: a.outlet_id.map(|id| id.0),
             updated_since: a.updated_since.map(|t| t.0),
+            statuses: a.statuses.map(|v| v.into_iter().map(Into::into).collect()),
         }
     }
 }
@@ -87,6 +93,7 @@ pub struct ProductQuery;
 impl ProductQuery {
     /// Published products, filtered and sorted, as a Relay connection. `first` defaults to 20
     /// and is capped at 100; cursors stay valid when products are added.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
     async fn products(
         &self,
         ctx: &Context<'_>,
@@ -100,10 +107,12 @@ impl ProductQuery {
         let today = today(ctx);
         let first = PageSize::parse(first).map_err(|m| AppError::bad_input("first", m))?;
         let sort = sort.unwrap_or_default().into();
+        let read_private = caller(ctx)?.reads_private();
         let filter = Filter::parse(
             filter.unwrap_or_default().into(),
             &shared.reference,
             "filter",
+            read_private,
         )?;
         let after = after.map(|c| After::parse(&c, sort, "after")).transpose()?;
         let condition = filter.condition(&shared.reference, today);
@@ -140,14 +149,49 @@ impl ProductQuery {
         })
     }
 
-    /// A published product by slug; null when there is none.
+    /// A product by slug; null when there is none. Unpublished products are returned only to
+    /// partner, editor and admin keys.
     async fn product(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The product's slug.")] slug: String,
     ) -> Result<Option<Product>> {
-        Ok(products::published_by_slug(&shared(ctx).db, &slug)
+        let any = caller(ctx)?.reads_private();
+        let condition = ocop_entities::product::Column::Slug.eq(slug);
+        Ok(products::find(&shared(ctx).db, condition, any)
             .await?
             .map(Product))
+    }
+
+    /// A product by id (what mutations return); same visibility as `product`.
+    async fn product_by_id(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The product's id.")] id: ID,
+    ) -> Result<Option<Product>> {
+        let Ok(id) = id.parse::<i64>() else {
+            return Ok(None);
+        };
+        let any = caller(ctx)?.reads_private();
+        let condition = ocop_entities::product::Column::Id.eq(id);
+        Ok(products::find(&shared(ctx).db, condition, any)
+            .await?
+            .map(Product))
+    }
+
+    /// A producer by id; null when there is none.
+    async fn producer(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The producer's id.")] id: ID,
+    ) -> Result<Option<Producer>> {
+        let Ok(id) = id.parse::<i64>() else {
+            return Ok(None);
+        };
+        let found = ocop_entities::producer::Entity::find_by_id(id)
+            .one(&shared(ctx).db)
+            .await
+            .map_err(AppError::from)?;
+        Ok(found.map(Producer))
     }
 }

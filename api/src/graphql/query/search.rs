@@ -179,6 +179,7 @@ impl SearchQuery {
     /// Vietnamese full-text search over published products: accents optional, the last word
     /// matched as a prefix, typos tolerated in longer words, former province names understood.
     /// `query` may be empty to list by the filter. Facets count every matching product.
+    #[graphql(complexity = "page_size.unwrap_or(20).clamp(1, 100) as usize * child_complexity + 1")]
     async fn search_products(
         &self,
         ctx: &Context<'_>,
@@ -218,7 +219,15 @@ impl SearchQuery {
             filter.unwrap_or_default().into(),
             &shared.reference,
             "filter",
+            true,
         )?;
+        if filter.statuses != [ocop_entities::product::ProductStatus::Published] {
+            return Err(AppError::bad_input(
+                "filter.statuses",
+                "search covers published products; list others with `products(filter: {statuses})`",
+            )
+            .into());
+        }
         let search = ProductSearch {
             text: text.as_str().to_owned(),
             filters: search_filters(filter),
@@ -307,6 +316,7 @@ impl SearchQuery {
 
     /// Searches active outlets by name, address, ward and province (former names too), optionally
     /// nearest first from a point and within a radius.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
     async fn search_outlets(
         &self,
         ctx: &Context<'_>,

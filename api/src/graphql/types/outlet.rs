@@ -101,6 +101,7 @@ impl Outlet {
 
     /// The shelf: published products this outlet lists, by product; `first` defaults to 20
     /// and is capped at 100.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
     async fn listings(
         &self,
         ctx: &Context<'_>,

@@ -56,9 +56,10 @@ impl Producer {
         self.0.email.as_deref()
     }
 
-    /// Tax code ("mã số thuế").
-    async fn tax_code(&self) -> Option<&str> {
-        self.0.tax_code.as_deref()
+    /// Tax code ("mã số thuế"); null unless the caller holds a partner, editor or admin key.
+    async fn tax_code(&self, ctx: &Context<'_>) -> Option<&str> {
+        let private = crate::graphql::mutation::caller(ctx).is_ok_and(|c| c.reads_private());
+        self.0.tax_code.as_deref().filter(|_| private)
     }
 
     /// Current ward.

@@ -1,0 +1,262 @@
+//! Certifying products, revoking and correcting certificates.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use ocop_entities::{
+    certification::{self, CertificationLevel},
+    product,
+};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    QueryFilter, TransactionTrait,
+};
+
+use super::{Writer, bad, field, optional_text, reindex_products, stale, text};
+use crate::{
+    clock,
+    domain::{
+        Score, Stars,
+        certificate::{self, CertFacts, CertSummary},
+        text::limits,
+    },
+    error::{AppError, AppResult},
+    services::audit::{self, Entry, snapshot},
+};
+
+/// The fields of a certificate; on correction, `None` leaves a field as it is.
+#[derive(Clone, Debug, Default)]
+pub struct CertificationFields {
+    /// 3, 4 or 5.
+    pub stars: Option<i32>,
+    /// Council score.
+    pub score: Option<i32>,
+    /// Provincial or central.
+    pub level: Option<CertificationLevel>,
+    /// Issuing body.
+    pub issuing_body: Option<String>,
+    /// Decision number.
+    pub decision_number: Option<String>,
+    /// Certificate number.
+    pub certificate_number: Option<String>,
+    /// Issue date.
+    pub issued_on: Option<NaiveDate>,
+    /// Expiry date (default: 36 months after issue).
+    pub expires_on: Option<NaiveDate>,
+}
+
+/// Checks the merged certificate: stars, score band, dates.
+fn check(
+    stars: i32,
+    score: Option<i32>,
+    issued_on: NaiveDate,
+    expires_on: NaiveDate,
+) -> AppResult<()> {
+    let stars = field("stars", Stars::parse(i64::from(stars)))?;
+    if let Some(score) = score {
+        field("score", Score::parse(i64::from(score), stars))?;
+    }
+    if issued_on > clock::today() {
+        return Err(bad("issuedOn", format!("{issued_on} is in the future")));
+    }
+    if expires_on <= issued_on {
+        return Err(bad("expiresOn", "must be after issuedOn"));
+    }
+    Ok(())
+}
+
+/// Recomputes the certificate summary kept on the product row and bumps its `updatedAt`.
+pub async fn refresh_summary<C: ConnectionTrait>(db: &C, product_id: i64) -> Result<(), DbErr> {
+    let certs = certification::Entity::find()
+        .filter(certification::Column::ProductId.eq(product_id))
+        .all(db)
+        .await?;
+    let summary = CertSummary::of(certs.iter().map(CertFacts::from));
+    product::Entity::update_many()
+        .set(product::ActiveModel {
+            cert_state: Set(summary.state),
+            cert_stars: Set(summary.stars),
+            cert_issued_on: Set(summary.issued_on),
+            cert_expires_on: Set(summary.expires_on),
+            updated_at: Set(clock::now()),
+            ..Default::default()
+        })
+        .filter(product::Column::Id.eq(product_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+async fn product_of(w: &Writer<'_>, id: i64) -> AppResult<product::Model> {
+    product::Entity::find_by_id(id)
+        .one(w.db)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no product {id}")))
+}
+
+async fn finish(
+    w: &Writer<'_>,
+    txn: sea_orm::DatabaseTransaction,
+    product: &product::Model,
+    operation: &'static str,
+    before: Option<&certification::Model>,
+    after: &certification::Model,
+) -> AppResult<()> {
+    refresh_summary(&txn, product.id).await?;
+    audit::record(
+        &txn,
+        w.caller,
+        Entry {
+            entity_type: "certification",
+            entity_id: after.id,
+            operation,
+            province: Some(&product.province_code),
+            before: before.and_then(snapshot),
+            after: snapshot(after),
+        },
+    )
+    .await?;
+    reindex_products(&txn, [product.id]).await?;
+    txn.commit().await?;
+    w.status.changed();
+    Ok(())
+}
+
+/// Records a new certificate for a product.
+pub async fn certify(
+    w: Writer<'_>,
+    product_id: i64,
+    f: CertificationFields,
+) -> AppResult<certification::Model> {
+    let product = product_of(&w, product_id).await?;
+    w.caller.require_province(&product.province_code)?;
+    let stars = f.stars.ok_or_else(|| bad("stars", "is required"))?;
+    let level = f.level.ok_or_else(|| bad("level", "is required"))?;
+    let issuing_body = text(
+        "issuingBody",
+        f.issuing_body.as_deref().unwrap_or_default(),
+        limits::MEDIUM,
+    )?;
+    let issued_on = f.issued_on.ok_or_else(|| bad("issuedOn", "is required"))?;
+    let expires_on = f
+        .expires_on
+        .unwrap_or_else(|| certificate::default_expiry(issued_on));
+    check(stars, f.score, issued_on, expires_on)?;
+    let now = clock::now();
+    let txn = w.db.begin().await?;
+    let created = certification::ActiveModel {
+        product_id: Set(product.id),
+        stars: Set(stars),
+        score: Set(f.score),
+        level: Set(level),
+        issuing_body: Set(issuing_body),
+        decision_number: Set(optional_text(
+            "decisionNumber",
+            f.decision_number.as_deref(),
+            limits::SHORT,
+        )?),
+        certificate_number: Set(optional_text(
+            "certificateNumber",
+            f.certificate_number.as_deref(),
+            limits::SHORT,
+        )?),
+        issued_on: Set(issued_on),
+        expires_on: Set(expires_on),
+        revoked_on: Set(None),
+        revoked_reason: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    finish(&w, txn, &product, "CERTIFY", None, &created).await?;
+    Ok(created)
+}
+
+async fn certificate_of(
+    w: &Writer<'_>,
+    id: i64,
+) -> AppResult<(certification::Model, product::Model)> {
+    let cert = certification::Entity::find_by_id(id)
+        .one(w.db)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no certification {id}")))?;
+    let product = product_of(w, cert.product_id).await?;
+    w.caller.require_province(&product.province_code)?;
+    Ok((cert, product))
+}
+
+/// Revokes a certificate today.
+pub async fn revoke(w: Writer<'_>, id: i64, reason: &str) -> AppResult<certification::Model> {
+    let reason = text("reason", reason, limits::MEDIUM)
+        .map_err(|_| AppError::bad_input("reason", "must not be empty (at most 500 characters)"))?;
+    let (current, product) = certificate_of(&w, id).await?;
+    if current.revoked_on.is_some() {
+        return Err(AppError::Conflict {
+            field: None,
+            message: format!("certification {id} is already revoked"),
+        });
+    }
+    let txn = w.db.begin().await?;
+    let mut model: certification::ActiveModel = current.clone().into();
+    model.revoked_on = Set(Some(clock::today().max(current.issued_on)));
+    model.revoked_reason = Set(Some(reason));
+    model.updated_at = Set(clock::now());
+    let updated = model.update(&txn).await?;
+    finish(&w, txn, &product, "REVOKE", Some(&current), &updated).await?;
+    Ok(updated)
+}
+
+/// Corrects a certificate if nobody changed it since `expected_updated_at`.
+pub async fn update(
+    w: Writer<'_>,
+    id: i64,
+    expected_updated_at: DateTime<Utc>,
+    f: CertificationFields,
+) -> AppResult<certification::Model> {
+    let (current, product) = certificate_of(&w, id).await?;
+    let stars = f.stars.unwrap_or(current.stars);
+    let score = f.score.or(current.score);
+    let issued_on = f.issued_on.unwrap_or(current.issued_on);
+    let expires_on = f.expires_on.unwrap_or(if f.issued_on.is_some() {
+        certificate::default_expiry(issued_on)
+    } else {
+        current.expires_on
+    });
+    check(stars, score, issued_on, expires_on)?;
+    let mut model = certification::ActiveModel {
+        stars: Set(stars),
+        score: Set(score),
+        issued_on: Set(issued_on),
+        expires_on: Set(expires_on),
+        updated_at: Set(clock::now()),
+        ..Default::default()
+    };
+    if let Some(level) = f.level {
+        model.level = Set(level);
+    }
+    if let Some(body) = &f.issuing_body {
+        model.issuing_body = Set(text("issuingBody", body, limits::MEDIUM)?);
+    }
+    if let Some(v) = &f.decision_number {
+        model.decision_number = Set(optional_text("decisionNumber", Some(v), limits::SHORT)?);
+    }
+    if let Some(v) = &f.certificate_number {
+        model.certificate_number = Set(optional_text("certificateNumber", Some(v), limits::SHORT)?);
+    }
+    let txn = w.db.begin().await?;
+    let result = certification::Entity::update_many()
+        .set(model)
+        .filter(certification::Column::Id.eq(id))
+        .filter(certification::Column::UpdatedAt.eq(expected_updated_at))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(stale("certification", current.updated_at));
+    }
+    let updated = certification::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no certification {id}")))?;
+    finish(&w, txn, &product, "UPDATE", Some(&current), &updated).await?;
+    Ok(updated)
+}

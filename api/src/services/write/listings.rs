@@ -1,0 +1,122 @@
+//! Keeping an outlet's shelf: what it stocks, at what price.
+
+use ocop_entities::{
+    listing,
+    outlet::{self, OutletStatus},
+    product,
+};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, TransactionTrait};
+
+use super::{Writer, field, reindex_products};
+use crate::{
+    clock,
+    domain::Vnd,
+    error::{AppError, AppResult},
+    services::audit::{self, Entry, snapshot},
+};
+
+async fn outlet_and_product(
+    w: &Writer<'_>,
+    outlet_id: i64,
+    product_id: i64,
+) -> AppResult<(outlet::Model, product::Model)> {
+    let outlet = outlet::Entity::find_by_id(outlet_id)
+        .one(w.db)
+        .await?
+        .filter(|o| o.status == OutletStatus::Active)
+        .ok_or_else(|| AppError::NotFound(format!("no active outlet {outlet_id}")))?;
+    w.caller.require_shelf(outlet.id, &outlet.province_code)?;
+    let product = product::Entity::find_by_id(product_id)
+        .one(w.db)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no product {product_id}")))?;
+    Ok((outlet, product))
+}
+
+/// Puts a product on an outlet's shelf, or changes its price and stock.
+pub async fn set(
+    w: Writer<'_>,
+    outlet_id: i64,
+    product_id: i64,
+    price_vnd: Option<i64>,
+    in_stock: bool,
+) -> AppResult<listing::Model> {
+    let price = price_vnd
+        .map(|p| {
+            field("priceVnd", Vnd::parse(p)).map_err(|_| {
+                AppError::bad_input(
+                    "priceVnd",
+                    format!(
+                        "must be between 0 and {} VND",
+                        crate::domain::money::MAX_VND
+                    ),
+                )
+            })
+        })
+        .transpose()?;
+    let (outlet, product) = outlet_and_product(&w, outlet_id, product_id).await?;
+    let txn = w.db.begin().await?;
+    let before = listing::Entity::find_by_id((outlet.id, product.id))
+        .one(&txn)
+        .await?;
+    let model = listing::ActiveModel {
+        outlet_id: Set(outlet.id),
+        product_id: Set(product.id),
+        price_vnd: Set(price.map(Vnd::get)),
+        in_stock: Set(in_stock),
+        updated_at: Set(clock::now()),
+    };
+    let after = match &before {
+        Some(_) => model.update(&txn).await?,
+        None => model.insert(&txn).await?,
+    };
+    audit::record(
+        &txn,
+        w.caller,
+        Entry {
+            entity_type: "listing",
+            entity_id: product.id,
+            operation: "SET_LISTING",
+            province: Some(&outlet.province_code),
+            before: before.as_ref().and_then(snapshot),
+            after: snapshot(&after),
+        },
+    )
+    .await?;
+    reindex_products(&txn, [product.id]).await?;
+    txn.commit().await?;
+    w.status.changed();
+    Ok(after)
+}
+
+/// Takes a product off an outlet's shelf; `false` when it was not there.
+pub async fn remove(w: Writer<'_>, outlet_id: i64, product_id: i64) -> AppResult<bool> {
+    let (outlet, product) = outlet_and_product(&w, outlet_id, product_id).await?;
+    let txn = w.db.begin().await?;
+    let Some(before) = listing::Entity::find_by_id((outlet.id, product.id))
+        .one(&txn)
+        .await?
+    else {
+        return Ok(false);
+    };
+    listing::Entity::delete_by_id((outlet.id, product.id))
+        .exec(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        w.caller,
+        Entry {
+            entity_type: "listing",
+            entity_id: product.id,
+            operation: "REMOVE_LISTING",
+            province: Some(&outlet.province_code),
+            before: snapshot(&before),
+            after: None,
+        },
+    )
+    .await?;
+    reindex_products(&txn, [product.id]).await?;
+    txn.commit().await?;
+    w.status.changed();
+    Ok(true)
+}

@@ -1,0 +1,164 @@
+//! Catalogue writes: each checks its input and the caller's rights, then writes the rows, an
+//! audit entry and the outbox rows in one transaction, and wakes the outbox worker.
+
+pub mod certifications;
+pub mod listings;
+pub mod outlets;
+pub mod producers;
+pub mod products;
+
+use chrono::{DateTime, Utc};
+use ocop_entities::{
+    ext::outbox::{self, OutboxEntity},
+    product,
+};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect,
+};
+
+use crate::{
+    auth::Caller,
+    domain::{BoundedText, Slug},
+    error::{AppError, AppResult},
+    indexing::SyncStatus,
+    reference::ReferenceData,
+};
+
+/// What every write needs.
+#[derive(Clone, Copy)]
+pub struct Writer<'a> {
+    /// The database.
+    pub db: &'a DatabaseConnection,
+    /// Reference data.
+    pub reference: &'a ReferenceData,
+    /// Who writes.
+    pub caller: &'a Caller,
+    /// Woken after each commit.
+    pub status: &'a SyncStatus,
+}
+
+/// A field error on `input.<name>`.
+pub fn bad(name: &str, message: impl Into<String>) -> AppError {
+    AppError::bad_input(format!("input.{name}"), message)
+}
+
+/// Checks a parse result for `input.<name>`.
+pub fn field<T>(name: &str, result: Result<T, String>) -> AppResult<T> {
+    result.map_err(|m| bad(name, m))
+}
+
+/// Required text.
+pub fn text(name: &str, value: &str, max: usize) -> AppResult<String> {
+    field(name, BoundedText::parse(value, max)).map(BoundedText::into_inner)
+}
+
+/// Optional text; blank means none.
+pub fn optional_text(name: &str, value: Option<&str>, max: usize) -> AppResult<Option<String>> {
+    Ok(field(name, BoundedText::parse_optional(value, max))?.map(BoundedText::into_inner))
+}
+
+/// The ward and its province; with `province`, the ward must belong to it.
+pub fn ward_in_province(
+    reference: &ReferenceData,
+    ward: &str,
+    province: Option<&str>,
+) -> AppResult<(String, String)> {
+    let w = reference.ward(ward).ok_or_else(|| {
+        let shown: String = ward.chars().take(20).collect();
+        bad(
+            "wardCode",
+            format!("unknown ward code \"{shown}\" (use a current, post-2025 code)"),
+        )
+    })?;
+    if let Some(p) = province
+        && p != w.province_code
+    {
+        return Err(bad(
+            "wardCode",
+            format!(
+                "ward {} ({}) is in province {}, not {p}",
+                w.code, w.full_name, w.province_code
+            ),
+        ));
+    }
+    Ok((w.code.clone(), w.province_code.clone()))
+}
+
+/// A slug given by the client, or made from the name; a taken one is a `CONFLICT`.
+pub async fn free_slug<C: ConnectionTrait, E: EntityTrait>(
+    db: &C,
+    column: E::Column,
+    given: Option<&str>,
+    name: &str,
+    exclude_id: Option<(E::Column, i64)>,
+) -> AppResult<String>
+where
+    E::Column: ColumnTrait,
+{
+    let slug = match given {
+        Some(s) => field("slug", Slug::parse(s))?,
+        None => field("name", Slug::from_name(name))?,
+    };
+    let mut query = E::find()
+        .filter(column.eq(slug.as_str()))
+        .select_only()
+        .column(column);
+    if let Some((id_column, id)) = exclude_id {
+        query = query.filter(id_column.ne(id));
+    }
+    let taken: Option<String> = query.into_tuple().one(db).await?;
+    if taken.is_some() {
+        return Err(AppError::conflict(
+            "input.slug",
+            format!("the slug \"{slug}\" is taken; give another one with `slug`"),
+        ));
+    }
+    Ok(slug.into_inner())
+}
+
+/// A stale `expectedUpdatedAt`.
+pub fn stale(what: &str, current: DateTime<Utc>) -> AppError {
+    AppError::conflict(
+        "input.expectedUpdatedAt",
+        format!(
+            "the {what} was changed by someone else (now updated at {}); reload it and try again",
+            current.to_rfc3339()
+        ),
+    )
+}
+
+/// Parses a GraphQL id.
+pub fn id(name: &str, value: &str) -> AppResult<i64> {
+    value
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| AppError::bad_input(name, "is not an id"))
+}
+
+/// Queues products for re-indexing.
+pub async fn reindex_products<C: ConnectionTrait>(
+    db: &C,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<(), DbErr> {
+    outbox::append(db, OutboxEntity::Product, ids).await
+}
+
+/// Queues an outlet for re-indexing.
+pub async fn reindex_outlet<C: ConnectionTrait>(db: &C, id: i64) -> Result<(), DbErr> {
+    outbox::append(db, OutboxEntity::Outlet, [id]).await
+}
+
+/// Ids of a producer's products.
+pub async fn products_of_producer<C: ConnectionTrait>(
+    db: &C,
+    producer_id: i64,
+) -> Result<Vec<i64>, DbErr> {
+    product::Entity::find()
+        .select_only()
+        .column(product::Column::Id)
+        .filter(product::Column::ProducerId.eq(producer_id))
+        .into_tuple()
+        .all(db)
+        .await
+}

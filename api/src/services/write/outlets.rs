@@ -1,0 +1,252 @@
+//! Creating, updating and archiving outlets.
+
+use chrono::{DateTime, Utc};
+use ocop_entities::{
+    listing,
+    outlet::{self, OutletKind, OutletStatus},
+};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect,
+    TransactionTrait,
+};
+
+use super::{
+    Writer, bad, field, free_slug, optional_text, reindex_outlet, reindex_products, stale, text,
+    ward_in_province,
+};
+use crate::{
+    clock,
+    domain::{GeoPoint, text::limits},
+    error::{AppError, AppResult},
+    interchange::validate::parse_phone,
+    services::audit::{self, Entry, snapshot},
+};
+
+/// The fields of an outlet; on update, `None` leaves a field as it is and an empty string
+/// clears an optional text.
+#[derive(Clone, Debug, Default)]
+pub struct OutletFields {
+    /// Name.
+    pub name: Option<String>,
+    /// URL key (default: made from the name).
+    pub slug: Option<String>,
+    /// Location type.
+    pub kind: Option<OutletKind>,
+    /// Ward.
+    pub ward_code: Option<String>,
+    /// The province the ward must be in.
+    pub province_code: Option<String>,
+    /// Street address.
+    pub address: Option<String>,
+    /// Coordinates `(lat, lng)`.
+    pub location: Option<(f64, f64)>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Opening hours.
+    pub opening_hours: Option<String>,
+    /// Operator.
+    pub operator: Option<String>,
+}
+
+fn apply(w: &Writer<'_>, model: &mut outlet::ActiveModel, f: &OutletFields) -> AppResult<()> {
+    if let Some(name) = &f.name {
+        model.name = Set(text("name", name, limits::NAME)?);
+    }
+    if let Some(kind) = f.kind {
+        model.kind = Set(kind);
+    }
+    if let Some(ward) = &f.ward_code {
+        let (ward, province) = ward_in_province(w.reference, ward, f.province_code.as_deref())?;
+        model.ward_code = Set(ward);
+        model.province_code = Set(province);
+    } else if f.province_code.is_some() {
+        return Err(bad(
+            "provinceCode",
+            "give wardCode too: the province follows from the ward",
+        ));
+    }
+    if let Some(v) = &f.address {
+        model.address = Set(optional_text("address", Some(v), limits::MEDIUM)?);
+    }
+    if let Some((lat, lng)) = f.location {
+        let p = field("location", GeoPoint::parse_in_vietnam(lat, lng))?;
+        model.lat = Set(p.lat);
+        model.lng = Set(p.lng);
+    }
+    if let Some(v) = &f.phone {
+        model.phone = Set(if v.trim().is_empty() {
+            None
+        } else {
+            Some(field("phone", parse_phone(v))?)
+        });
+    }
+    if let Some(v) = &f.opening_hours {
+        model.opening_hours = Set(optional_text("openingHours", Some(v), limits::MEDIUM)?);
+    }
+    if let Some(v) = &f.operator {
+        model.operator = Set(optional_text("operator", Some(v), limits::NAME)?);
+    }
+    Ok(())
+}
+
+/// Creates an outlet.
+pub async fn create(w: Writer<'_>, f: OutletFields) -> AppResult<outlet::Model> {
+    let name = f.name.clone().ok_or_else(|| bad("name", "is required"))?;
+    let kind = f.kind.ok_or_else(|| bad("kind", "is required"))?;
+    if f.location.is_none() {
+        return Err(bad("location", "is required"));
+    }
+    let (_, province) = ward_in_province(
+        w.reference,
+        f.ward_code.as_deref().unwrap_or_default(),
+        f.province_code.as_deref(),
+    )?;
+    w.caller.require_province(&province)?;
+    let now = clock::now();
+    let mut model = outlet::ActiveModel {
+        kind: Set(kind),
+        address: Set(None),
+        phone: Set(None),
+        opening_hours: Set(None),
+        operator: Set(None),
+        status: Set(OutletStatus::Active),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    apply(&w, &mut model, &f)?;
+    let txn = w.db.begin().await?;
+    model.slug = Set(free_slug::<_, outlet::Entity>(
+        &txn,
+        outlet::Column::Slug,
+        f.slug.as_deref(),
+        &name,
+        None,
+    )
+    .await?);
+    let created = model.insert(&txn).await?;
+    audit::record(
+        &txn,
+        w.caller,
+        Entry {
+            entity_type: "outlet",
+            entity_id: created.id,
+            operation: "CREATE",
+            province: Some(&created.province_code),
+            before: None,
+            after: snapshot(&created),
+        },
+    )
+    .await?;
+    reindex_outlet(&txn, created.id).await?;
+    txn.commit().await?;
+    w.status.changed();
+    Ok(created)
+}
+
+async fn current(w: &Writer<'_>, id: i64) -> AppResult<outlet::Model> {
+    outlet::Entity::find_by_id(id)
+        .one(w.db)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no outlet {id}")))
+}
+
+/// Updates an outlet if nobody changed it since `expected_updated_at`.
+pub async fn update(
+    w: Writer<'_>,
+    id: i64,
+    expected_updated_at: DateTime<Utc>,
+    f: OutletFields,
+) -> AppResult<outlet::Model> {
+    let current = current(&w, id).await?;
+    w.caller.require_province(&current.province_code)?;
+    let mut model = outlet::ActiveModel {
+        updated_at: Set(clock::now()),
+        ..Default::default()
+    };
+    apply(&w, &mut model, &f)?;
+    if let sea_orm::ActiveValue::Set(province) = &model.province_code
+        && province != &current.province_code
+    {
+        w.caller.require_province(province)?;
+    }
+    let txn = w.db.begin().await?;
+    if f.slug.is_some() {
+        let name = f.name.as_deref().unwrap_or(&current.name);
+        model.slug = Set(free_slug::<_, outlet::Entity>(
+            &txn,
+            outlet::Column::Slug,
+            f.slug.as_deref(),
+            name,
+            Some((outlet::Column::Id, id)),
+        )
+        .await?);
+    }
+    let result = outlet::Entity::update_many()
+        .set(model)
+        .filter(outlet::Column::Id.eq(id))
+        .filter(outlet::Column::UpdatedAt.eq(expected_updated_at))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(stale("outlet", current.updated_at));
+    }
+    let updated = outlet::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no outlet {id}")))?;
+    audit::record(
+        &txn,
+        w.caller,
+        Entry {
+            entity_type: "outlet",
+            entity_id: id,
+            operation: "UPDATE",
+            province: Some(&updated.province_code),
+            before: snapshot(&current),
+            after: snapshot(&updated),
+        },
+    )
+    .await?;
+    reindex_outlet(&txn, id).await?;
+    txn.commit().await?;
+    w.status.changed();
+    Ok(updated)
+}
+
+/// Archives an outlet: it leaves lists, search and the products' pages.
+pub async fn archive(w: Writer<'_>, id: i64) -> AppResult<outlet::Model> {
+    let current = current(&w, id).await?;
+    w.caller.require_province(&current.province_code)?;
+    let txn = w.db.begin().await?;
+    let mut model: outlet::ActiveModel = current.clone().into();
+    model.status = Set(OutletStatus::Archived);
+    model.updated_at = Set(clock::now());
+    let updated = model.update(&txn).await?;
+    audit::record(
+        &txn,
+        w.caller,
+        Entry {
+            entity_type: "outlet",
+            entity_id: id,
+            operation: "ARCHIVE",
+            province: Some(&updated.province_code),
+            before: snapshot(&current),
+            after: snapshot(&updated),
+        },
+    )
+    .await?;
+    reindex_outlet(&txn, id).await?;
+    // The outlet leaves the products' documents (outlet filter).
+    let listed: Vec<i64> = listing::Entity::find()
+        .select_only()
+        .column(listing::Column::ProductId)
+        .filter(listing::Column::OutletId.eq(id))
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    reindex_products(&txn, listed).await?;
+    txn.commit().await?;
+    w.status.changed();
+    Ok(updated)
+}

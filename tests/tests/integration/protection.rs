@@ -1,0 +1,198 @@
+//! Protection against abusive use: rate limits, query cost reporting, introspection switch.
+
+use ocop_api::limits::Limits;
+use ocop_entities::api_key::Role;
+use ocop_tests::{TestApp, TestOptions, db_test};
+use serde_json::json;
+
+fn strict() -> Limits {
+    Limits {
+        anonymous_per_second: 1,
+        anonymous_burst: 3,
+        key_per_second: 1,
+        key_burst: 5,
+        partner_per_second: 1,
+        partner_burst: 8,
+        ..Limits::default()
+    }
+}
+
+db_test!(
+    anonymous_callers_over_their_rate_get_429_with_retry_after,
+    TestOptions::with_limits(strict()),
+    |app| {
+        let mut statuses = Vec::new();
+        for _ in 0..5 {
+            statuses.push(app.gql("{ __typename }", json!({})).await);
+        }
+        assert!(
+            statuses[..3].iter().all(|r| r.status == 200),
+            "the burst is allowed"
+        );
+        let limited = &statuses[4];
+        assert_eq!(limited.status, 429);
+        assert_eq!(limited.error_codes(), ["RATE_LIMITED"]);
+        let retry: u64 = limited.headers["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((1..=2).contains(&retry), "{retry}");
+        // Keys have allowances of their own, partners larger ones.
+        let partner = app.key(Role::Partner, &[], None).await;
+        let editor = app.key(Role::Editor, &["22"], None).await;
+        let mut partner_ok = 0;
+        let mut editor_ok = 0;
+        for _ in 0..10 {
+            partner_ok += usize::from(
+                app.gql_as(Some(&partner), "{ __typename }", json!({}))
+                    .await
+                    .status
+                    == 200,
+            );
+            editor_ok += usize::from(
+                app.gql_as(Some(&editor), "{ __typename }", json!({}))
+                    .await
+                    .status
+                    == 200,
+            );
+        }
+        assert!(
+            partner_ok > editor_ok,
+            "partner {partner_ok}, editor {editor_ok}"
+        );
+        assert!((5..=7).contains(&editor_ok), "editor {editor_ok}");
+    }
+);
+
+db_test!(
+    a_batch_costs_one_request_per_operation,
+    TestOptions::with_limits(strict()),
+    |app| {
+        let editor = app.key(Role::Editor, &["22"], None).await;
+        let batch =
+            |n: usize| serde_json::Value::Array(vec![json!({"query": "{ __typename }"}); n]);
+        let first = app
+            .client()
+            .post(app.url("/graphql"))
+            .bearer_auth(&editor)
+            .json(&batch(5))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(first.status(), 200);
+        let body: serde_json::Value = first.json().await.unwrap();
+        assert_eq!(body.as_array().unwrap().len(), 5);
+        let second = app
+            .client()
+            .post(app.url("/graphql"))
+            .bearer_auth(&editor)
+            .json(&batch(2))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(second.status(), 429, "the five operations used the burst");
+    }
+);
+
+db_test!(
+    every_response_reports_its_cost,
+    TestOptions::empty(),
+    |app| {
+        let small = app.gql("{ regions { code } }", json!({})).await;
+        let cost = &small.body["extensions"]["cost"];
+        assert!(cost["requestedQueryCost"].as_u64().unwrap() >= 2);
+        assert_eq!(cost["maximumAvailable"], 10_000);
+        let page = app
+            .gql(
+                "{ products(first: 50) { edges { node { slug name } } } }",
+                json!({}),
+            )
+            .await;
+        let page_cost = page.body["extensions"]["cost"]["requestedQueryCost"]
+            .as_u64()
+            .unwrap();
+        assert!(
+            page_cost >= 50 * 3,
+            "a page of 50 costs at least 50 × its fields: {page_cost}"
+        );
+        let too_much = format!("{{ {} }}", (0..8).map(|i| format!("p{i}: products(first: 100) {{ edges {{ node {{ slug name stars category {{ code name }} province {{ code name }} producer {{ name kind }} }} }} }}")).collect::<Vec<_>>().join(" "));
+        let refused = app.gql(&too_much, json!({})).await;
+        assert_eq!(refused.error_codes(), ["BAD_USER_INPUT"]);
+        assert!(
+            refused.body["extensions"]["cost"]["requestedQueryCost"]
+                .as_u64()
+                .unwrap()
+                > 10_000,
+            "the cost is reported even when refused"
+        );
+    }
+);
+
+db_test!(
+    introspection_is_off_in_production,
+    TestOptions::empty(),
+    |app| {
+        let on = app
+            .gql("{ __schema { queryType { name } } }", json!({}))
+            .await;
+        assert_eq!(
+            on.data()["__schema"]["queryType"]["name"],
+            "Query",
+            "on in development"
+        );
+        let mut settings = app.settings.clone();
+        settings.env = ocop_api::config::Environment::Production;
+        settings.listen = "127.0.0.1:0".parse().unwrap();
+        let search = std::sync::Arc::new(
+            ocop_search::embedded::EmbeddedBackend::open(settings.data_dir.join("index-prod"))
+                .unwrap(),
+        );
+        let prod = ocop_api::startup::Application::build_with_search(settings, search)
+            .await
+            .unwrap();
+        let url = format!("http://{}/graphql", prod.local_addr());
+        tokio::spawn(prod.run_until(std::future::pending()));
+        let client = reqwest::Client::new();
+        let body: serde_json::Value = client
+            .post(&url)
+            .json(&json!({"query": "{ __schema { queryType { name } } }"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(
+            body["data"]["__schema"].is_null(),
+            "introspection answers nothing in production: {body}"
+        );
+        let typo: serde_json::Value = client
+            .post(&url)
+            .json(&json!({"query": "{ prodcts { totalCount } }"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let message = typo["errors"][0]["message"].as_str().unwrap();
+        assert!(
+            !message.contains("Did you mean"),
+            "no field suggestions in production: {message}"
+        );
+    }
+);
+
+db_test!(
+    internal_errors_do_not_leak_and_a_broken_database_is_reported_as_internal,
+    TestOptions::empty(),
+    |app| {
+        app.db.clone().close().await.unwrap();
+        let response = app.gql("{ products { totalCount } }", json!({})).await;
+        assert_eq!(response.error_codes(), ["INTERNAL"]);
+        let message = response.body["errors"][0]["message"].as_str().unwrap();
+        assert_eq!(message, "internal error");
+        let _ = TestApp::collect;
+    }
+);
