@@ -49,6 +49,9 @@ pub struct Settings {
     pub database_url: Option<SecretString>,
     /// `OCOP_DB_MAX_CONNECTIONS`: connection pool size.
     pub db_max_connections: u32,
+    /// `OCOP_DB_ACQUIRE_TIMEOUT_MS`: how long a request waits for a database connection before
+    /// failing with `DATABASE_UNAVAILABLE`.
+    pub db_acquire_timeout_ms: u64,
     /// `MEILI_URL`: use Meilisearch at this URL instead of the embedded index.
     pub meili_url: Option<String>,
     /// `MEILI_MASTER_KEY`: the Meilisearch key.
@@ -61,6 +64,9 @@ pub struct Settings {
     /// `OCOP_OUTBOX_WORKER`: run the outbox worker that keeps the search index up to date (turn
     /// it off on replicas that should only serve).
     pub outbox_worker: bool,
+    /// `OCOP_OUTBOX_LEASE_SECS`: how long a worker's claim on a batch of outbox rows holds; after
+    /// a crash, the rows it held are taken up again once their claim lapses.
+    pub outbox_lease_secs: u64,
     /// `RUST_LOG`: log filter.
     pub rust_log: String,
     /// `OCOP_LOG_FORMAT`: `pretty` or `json`; default: `json` in production, else `pretty`.
@@ -68,6 +74,9 @@ pub struct Settings {
     /// `OCOP_EXPOSE_SQL_COUNT`: add an `x-ocop-sql-statements` header to GraphQL responses
     /// (for tests and benchmarks; off by default).
     pub expose_sql_count: bool,
+    /// `OCOP_BENCH_ROUTES`: serve `/_bench/ceiling`, a plain handler the benchmark measures
+    /// the HTTP stack with (off by default).
+    pub bench_routes: bool,
     /// `OCOP_INTROSPECTION`: answer introspection queries and suggest field names in errors;
     /// default: on in development, off in production.
     pub introspection: Option<bool>,
@@ -83,14 +92,17 @@ impl Default for Settings {
             data_dir: PathBuf::from("./data"),
             database_url: None,
             db_max_connections: 10,
+            db_acquire_timeout_ms: 3000,
             meili_url: None,
             meili_master_key: None,
             meili_index_prefix: "ocop_".to_owned(),
             demo: true,
             outbox_worker: true,
+            outbox_lease_secs: 30,
             rust_log: "info,sqlx=warn,sea_orm=warn,tantivy=warn".to_owned(),
             log_format: None,
             expose_sql_count: false,
+            bench_routes: false,
             introspection: None,
             limits: crate::limits::Limits::default(),
         }
@@ -124,6 +136,9 @@ impl Settings {
     fn validate(&self) -> anyhow::Result<()> {
         if self.db_max_connections == 0 {
             anyhow::bail!("invalid configuration: db_max_connections must be at least 1");
+        }
+        if self.outbox_lease_secs == 0 {
+            anyhow::bail!("invalid configuration: outbox_lease_secs must be at least 1");
         }
         if let Some(url) = &self.database_url {
             let url = url.expose_secret();

@@ -73,17 +73,19 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
             )
         })?;
     }
+    let acquire_timeout = Duration::from_millis(settings.db_acquire_timeout_ms);
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .max_connections(settings.db_max_connections)
         .min_connections(1)
-        .connect_timeout(Duration::from_secs(5))
-        .acquire_timeout(Duration::from_secs(5))
+        .connect_timeout(acquire_timeout)
+        .acquire_timeout(acquire_timeout)
         .sqlx_logging(false)
-        .map_sqlx_sqlite_opts(|o| {
+        .map_sqlx_sqlite_opts(move |o| {
             o.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
-                .busy_timeout(Duration::from_secs(10))
+                // Waiting for another process's write lock is waiting for the database.
+                .busy_timeout(acquire_timeout)
                 .foreign_keys(true)
         });
     let mut db = Database::connect(options).await.with_context(|| {
@@ -104,4 +106,18 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     Migrator::up(db, None)
         .await
         .context("database migration failed")
+}
+
+/// Begins a transaction that will write. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`), so that a transaction which reads before it writes cannot fail when
+/// another connection commits in between; elsewhere it is a plain `BEGIN`.
+pub async fn begin_write(
+    db: &sea_orm::DatabaseConnection,
+) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
+    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
 }

@@ -39,6 +39,8 @@ pub enum AppError {
     },
     /// The search engine cannot answer now.
     SearchUnavailable(anyhow::Error),
+    /// The database cannot be reached now.
+    DatabaseUnavailable(anyhow::Error),
     /// A bug or an unavailable dependency: logged, shown as a generic message.
     Internal(anyhow::Error),
 }
@@ -69,6 +71,9 @@ impl AppError {
                 format!("too many requests; retry after {retry_after_secs} s")
             }
             Self::SearchUnavailable(_) => "search is temporarily unavailable".to_owned(),
+            Self::DatabaseUnavailable(_) => {
+                "the database is temporarily unavailable; try again shortly".to_owned()
+            }
             Self::Internal(_) => "internal error".to_owned(),
         }
     }
@@ -83,6 +88,7 @@ impl AppError {
             Self::Conflict { .. } => "CONFLICT",
             Self::RateLimited { .. } => "RATE_LIMITED",
             Self::SearchUnavailable(_) => "SEARCH_UNAVAILABLE",
+            Self::DatabaseUnavailable(_) => "DATABASE_UNAVAILABLE",
             Self::Internal(_) => "INTERNAL",
         }
     }
@@ -100,10 +106,50 @@ impl From<anyhow::Error> for AppError {
     }
 }
 
-/// The one place where database constraint violations become client errors: a unique
-/// violation is a `CONFLICT`, a foreign-key violation a `BAD_USER_INPUT`; anything else is
-/// internal.
+/// Whether the database could not be reached or could not take the statement now (as opposed
+/// to a statement failing): unreachable, out of connections, shutting down, or a SQLite file
+/// whose write lock another process held for longer than the acquire timeout.
+fn unreachable(err: &DbErr) -> bool {
+    use sea_orm::{RuntimeErr, sqlx::Error};
+    match err {
+        // Opening a connection failed, whatever the reason (refused, reset, a half-open proxy).
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            match &**e {
+                Error::Io(_)
+                | Error::PoolTimedOut
+                | Error::PoolClosed
+                | Error::WorkerCrashed
+                | Error::Tls(_) => true,
+                Error::Database(db) => transient(db.as_ref()),
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+/// SQLite busy or locked (primary result codes 5 and 6, with their extended codes); PostgreSQL
+/// shutting down, starting up, or out of connections (SQLSTATE 57P01–57P03, 53300).
+fn transient(err: &dyn sea_orm::sqlx::error::DatabaseError) -> bool {
+    use sea_orm::sqlx::{postgres::PgDatabaseError, sqlite::SqliteError};
+    if err.try_downcast_ref::<SqliteError>().is_some() {
+        let code: i32 = err.code().and_then(|c| c.parse().ok()).unwrap_or(0);
+        return matches!(code & 0xff, 5 | 6);
+    }
+    if let Some(e) = err.try_downcast_ref::<PgDatabaseError>() {
+        return matches!(e.code(), "57P01" | "57P02" | "57P03" | "53300");
+    }
+    false
+}
+
+/// The one place where database errors become client errors: an unreachable database is
+/// `DATABASE_UNAVAILABLE`, a unique violation a `CONFLICT`, a foreign-key violation a
+/// `BAD_USER_INPUT`; anything else is internal.
 pub fn map_db_err(err: DbErr) -> AppError {
+    if unreachable(&err) {
+        return AppError::DatabaseUnavailable(anyhow::Error::new(err));
+    }
     match err.sql_err() {
         Some(SqlErr::UniqueConstraintViolation(detail)) => AppError::Conflict {
             field: None,
@@ -142,6 +188,10 @@ impl From<AppError> for async_graphql::Error {
             }
             AppError::SearchUnavailable(cause) => {
                 tracing::warn!(error = format!("{cause:#}"), "search unavailable");
+                err.message()
+            }
+            AppError::DatabaseUnavailable(cause) => {
+                tracing::warn!(error = format!("{cause:#}"), "database unavailable");
                 err.message()
             }
             _ => err.message(),

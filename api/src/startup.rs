@@ -72,7 +72,10 @@ impl Application {
             reference.clone(),
             search.clone(),
             status.clone(),
-            WorkerConfig::default(),
+            WorkerConfig {
+                lease: std::time::Duration::from_secs(settings.outbox_lease_secs),
+                ..WorkerConfig::default()
+            },
         );
         let schema = graphql::build_schema(
             Shared {

@@ -2,18 +2,18 @@
 //! (a temporary SQLite file, or a fresh PostgreSQL database when `TEST_DATABASE_URL` is set)
 //! and talks to it over HTTP.
 
+pub mod database;
 pub mod faulty_search;
 pub mod fixtures;
+pub mod proxy;
 
 use std::{
     net::SocketAddr,
-    sync::{
-        Arc,
-        atomic::{AtomicU32, Ordering},
-    },
+    sync::Arc,
     time::{Duration, Instant},
 };
 
+pub use database::{TestDatabase, test_database_url};
 use faulty_search::FaultySearch;
 
 use ocop_api::{
@@ -23,7 +23,7 @@ use ocop_api::{
     startup::Application,
 };
 use ocop_search::embedded::EmbeddedBackend;
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use sea_orm::DatabaseConnection;
 use secrecy::SecretString;
 use serde_json::Value;
 use tokio::{sync::oneshot, task::JoinHandle};
@@ -47,6 +47,10 @@ pub struct TestOptions {
     /// Request limits; default: the production defaults with rate limits high enough for tests
     /// that send many requests.
     pub limits: Option<ocop_api::limits::Limits>,
+    /// On PostgreSQL, reach the server through a [`proxy::Proxy`] the test can cut.
+    pub database_proxy: bool,
+    /// Search with Meilisearch (through a proxy the test can cut) instead of the embedded index.
+    pub meilisearch: Option<ocop_search::meili::MeiliOptions>,
 }
 
 impl TestOptions {
@@ -71,6 +75,14 @@ impl TestOptions {
         }
     }
 
+    /// An empty catalogue whose PostgreSQL server sits behind a proxy.
+    pub fn database_behind_proxy() -> Self {
+        Self {
+            database_proxy: true,
+            ..Self::default()
+        }
+    }
+
     /// An empty catalogue and no outbox worker.
     pub fn without_worker() -> Self {
         Self {
@@ -90,13 +102,16 @@ pub struct TestApp {
     pub backend: Backend,
     /// The search engine, which tests can take down.
     pub search: Arc<FaultySearch>,
+    /// The proxy in front of PostgreSQL or Meilisearch, when asked for.
+    pub proxy: Option<proxy::Proxy>,
     /// The settings it runs with.
     pub settings: Settings,
     client: reqwest::Client,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<anyhow::Result<()>>>,
     _dir: tempfile::TempDir,
-    pg_database: Option<(String, String)>,
+    /// Kept to drop the PostgreSQL database when the test ends.
+    _database: Option<TestDatabase>,
 }
 
 /// A GraphQL response with its HTTP status and headers.
@@ -155,8 +170,6 @@ impl GqlResponse {
     }
 }
 
-static NEXT_DB: AtomicU32 = AtomicU32::new(0);
-
 impl TestApp {
     /// Starts the application on `backend`. For PostgreSQL without `TEST_DATABASE_URL`, returns
     /// `None` after printing why.
@@ -167,6 +180,7 @@ impl TestApp {
             data_dir: dir.path().join("data"),
             demo: options.demo,
             outbox_worker: !options.no_worker,
+            db_acquire_timeout_ms: 1000,
             limits: options
                 .limits
                 .clone()
@@ -184,32 +198,36 @@ impl TestApp {
             ..Settings::default()
         };
         let mut pg_database = None;
+        let mut proxy = None;
         if backend == Backend::Postgres {
-            let Some(admin_url) = test_database_url() else {
-                eprintln!("skipped on PostgreSQL: TEST_DATABASE_URL is not set");
-                return None;
-            };
-            let name = format!(
-                "ocop_test_{}_{}_{}",
-                std::process::id(),
-                NEXT_DB.fetch_add(1, Ordering::Relaxed),
-                chrono::Utc::now().timestamp_subsec_nanos()
-            );
-            let admin = Database::connect(admin_url.as_str())
-                .await
-                .expect("TEST_DATABASE_URL is reachable");
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await
-                .expect("the test role may create databases");
-            admin.close().await.ok();
-            settings.database_url = Some(SecretString::from(with_database(&admin_url, &name)));
-            pg_database = Some((admin_url, name));
+            let database = TestDatabase::create().await?;
+            let mut url = database.url().to_owned();
+            if options.database_proxy {
+                let p = proxy::Proxy::start(database.server_address()).await;
+                url = database.url_through(p.addr());
+                proxy = Some(p);
+            }
+            settings.database_url = Some(SecretString::from(url));
+            pg_database = Some(database);
         }
         ocop_api::telemetry::init(&settings);
-        let index =
-            EmbeddedBackend::open(settings.data_dir.join("index")).expect("the index opens");
-        let search = Arc::new(FaultySearch::new(Arc::new(index)));
+        let inner: Arc<dyn ocop_search::SearchBackend> = match options.meilisearch.clone() {
+            Some(mut meili) => {
+                let target: SocketAddr = database::host_port(&meili.url)
+                    .and_then(|hp| std::net::ToSocketAddrs::to_socket_addrs(&hp).ok()?.next())
+                    .expect("MEILI_URL names a host and port");
+                let p = proxy::Proxy::start(target).await;
+                meili.url = format!("http://{}", p.addr());
+                proxy = Some(p);
+                Arc::new(
+                    ocop_search::meili::MeiliBackend::new(meili).expect("a Meilisearch client"),
+                )
+            }
+            None => Arc::new(
+                EmbeddedBackend::open(settings.data_dir.join("index")).expect("the index opens"),
+            ),
+        };
+        let search = Arc::new(FaultySearch::new(inner));
         let app = Application::build_with_search(settings.clone(), search.clone())
             .await
             .expect("the application starts");
@@ -224,12 +242,13 @@ impl TestApp {
             db,
             backend,
             search,
+            proxy,
             settings,
             client: reqwest::Client::new(),
             shutdown: Some(tx),
             server: Some(server),
             _dir: dir,
-            pg_database,
+            _database: pg_database,
         })
     }
 
@@ -373,23 +392,6 @@ impl Drop for TestApp {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
-        if let Some((admin_url, name)) = self.pg_database.take() {
-            // Drop the per-test database from a thread of its own: Drop cannot await.
-            let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()?;
-                rt.block_on(async {
-                    let admin = Database::connect(admin_url.as_str()).await?;
-                    admin
-                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .await?;
-                    admin.close().await
-                })
-                .map_err(std::io::Error::other)
-            })
-            .join();
-        }
     }
 }
 
@@ -414,28 +416,6 @@ pub fn operation(document: &str, name: &str) -> String {
         }
     }
     panic!("unbalanced braces in {name}");
-}
-
-/// The PostgreSQL server for tests, if configured.
-pub fn test_database_url() -> Option<String> {
-    std::env::var("TEST_DATABASE_URL")
-        .ok()
-        .filter(|s| !s.is_empty())
-}
-
-/// The same server URL with another database name.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = url
-        .split_once('?')
-        .map_or((url, None), |(b, q)| (b, Some(q)));
-    let base = match base.rfind('/') {
-        Some(i) if i > base.find("://").map_or(0, |j| j + 2) => &base[..i],
-        _ => base,
-    };
-    match query {
-        Some(q) => format!("{base}/{name}?{q}"),
-        None => format!("{base}/{name}"),
-    }
 }
 
 /// Defines one integration test that runs on SQLite, and on PostgreSQL when
@@ -469,25 +449,4 @@ macro_rules! db_test {
             }
         }
     };
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn test_database_names_replace_the_path_of_the_url() {
-        assert_eq!(
-            with_database("postgres://u:p@h:5432/ocop", "t1"),
-            "postgres://u:p@h:5432/t1"
-        );
-        assert_eq!(
-            with_database("postgres://u:p@h/ocop?sslmode=disable", "t1"),
-            "postgres://u:p@h/t1?sslmode=disable"
-        );
-        assert_eq!(
-            with_database("postgres://u:p@h", "t1"),
-            "postgres://u:p@h/t1"
-        );
-    }
 }

@@ -29,8 +29,11 @@ pub struct WorkerConfig {
     pub poll_interval: Duration,
     /// How long a claim holds before another worker may take the rows over.
     pub lease: Duration,
-    /// Longest delay between retries.
+    /// Longest delay before a failed row is retried (the engine is probed meanwhile, and the
+    /// rows are retried at once when it answers).
     pub max_backoff: Duration,
+    /// How often a failing engine is probed.
+    pub probe_interval: Duration,
     /// Processed rows older than this are deleted.
     pub keep_processed: Duration,
 }
@@ -40,8 +43,9 @@ impl Default for WorkerConfig {
         Self {
             batch_size: 500,
             poll_interval: Duration::from_millis(250),
-            lease: Duration::from_secs(120),
+            lease: Duration::from_secs(30),
             max_backoff: Duration::from_secs(10),
+            probe_interval: Duration::from_secs(1),
             keep_processed: Duration::from_secs(24 * 3600),
         }
     }
@@ -103,9 +107,17 @@ impl OutboxWorker {
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         let mut settings_applied = false;
         let mut last_prune = std::time::Instant::now();
+        // Consecutive failed passes; while positive, the engine is probed every second and the
+        // failed rows are retried as soon as it answers again.
         let mut failures: i32 = 0;
         tracing::info!(backend = self.search.name(), "outbox worker started");
         while !*shutdown.borrow() {
+            if failures > 0 && self.search.health().await.is_ok() {
+                if let Err(e) = self.retry_now().await {
+                    tracing::warn!(error = %e, "outbox worker: cannot reschedule failed rows");
+                }
+                failures = 0;
+            }
             if !settings_applied {
                 match self.search.apply_settings().await {
                     Ok(()) => settings_applied = true,
@@ -114,27 +126,13 @@ impl OutboxWorker {
             }
             let delay = if settings_applied {
                 match self.run_once().await {
-                    Ok(pass) if pass.claimed == self.config.batch_size as usize => Duration::ZERO,
-                    Ok(pass) => {
-                        let recovered =
-                            failures > 0 && pass.applied == pass.claimed && pass.claimed > 0;
-                        failures = if pass.applied < pass.claimed {
-                            failures + 1
-                        } else {
-                            0
-                        };
-                        if recovered {
-                            // The engine is back: retry the rows waiting out their backoff now.
-                            if let Err(e) = self.retry_now().await {
-                                tracing::warn!(error = %e, "outbox worker: cannot reschedule failed rows");
-                            }
-                        }
-                        if failures > 0 {
-                            backoff(failures, self.config.max_backoff)
-                        } else {
-                            self.config.poll_interval
-                        }
+                    Ok(pass) if pass.applied < pass.claimed => {
+                        failures += 1;
+                        self.config.probe_interval
                     }
+                    Ok(pass) if pass.claimed == self.config.batch_size as usize => Duration::ZERO,
+                    Ok(_) if failures > 0 => self.config.probe_interval,
+                    Ok(_) => self.config.poll_interval,
                     Err(e) => {
                         failures += 1;
                         tracing::warn!(error = %e, "outbox worker: database error");
@@ -144,7 +142,7 @@ impl OutboxWorker {
                 }
             } else {
                 failures += 1;
-                backoff(failures, self.config.max_backoff)
+                self.config.probe_interval
             };
             if last_prune.elapsed() > Duration::from_secs(600) {
                 last_prune = std::time::Instant::now();

@@ -16,7 +16,6 @@ use ocop_entities::{
 use sea_orm::{
     ActiveValue::{NotSet, Set},
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect,
-    TransactionTrait,
 };
 use serde::de::DeserializeOwned;
 use tracing::instrument;
@@ -148,7 +147,7 @@ pub async fn import(
         (parsed.producers.len() + parsed.products.len() + parsed.outlets.len()) as u64,
         "writing",
     );
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let report = write(&txn, parsed, &existing, &bar).await?;
     audit::record_as(
         &txn,

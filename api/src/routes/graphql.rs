@@ -43,6 +43,7 @@ fn app_error(err: &AppError) -> Response {
         AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
         AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        AppError::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::BAD_REQUEST,
     };
     if let AppError::Internal(cause) = err {

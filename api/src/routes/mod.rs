@@ -1,5 +1,7 @@
-//! HTTP routes: `/graphql` (GraphiQL in a browser), `/health`, `/ready`, `/metrics`.
+//! HTTP routes: `/graphql` (GraphiQL in a browser), `/health`, `/ready`, `/metrics`, and
+//! `/_bench/ceiling` when the benchmark asks for it.
 
+pub mod bench;
 pub mod graphql;
 pub mod health;
 pub mod metrics;
@@ -12,7 +14,8 @@ use crate::startup::AppState;
 /// The router of the service.
 pub fn router(state: AppState) -> Router {
     let body_limit = DefaultBodyLimit::max(state.settings.limits.max_body_bytes);
-    Router::new()
+    let bench = state.settings.bench_routes;
+    let router = Router::new()
         .route(
             "/graphql",
             get(graphql::get_handler)
@@ -21,6 +24,11 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
-        .route("/metrics", get(metrics::metrics))
-        .with_state(state)
+        .route("/metrics", get(metrics::metrics));
+    let router = if bench {
+        router.route("/_bench/ceiling", get(bench::ceiling))
+    } else {
+        router
+    };
+    router.with_state(state)
 }

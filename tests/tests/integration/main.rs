@@ -4,6 +4,7 @@
 
 mod certification_status;
 mod contract;
+mod faults;
 mod hostile;
 mod http;
 mod import_export;

@@ -7,7 +7,7 @@ use ocop_entities::{
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    QueryFilter, TransactionTrait,
+    QueryFilter,
 };
 
 use super::{Writer, bad, field, optional_text, reindex_products, stale, text};
@@ -141,7 +141,7 @@ pub async fn certify(
         .unwrap_or_else(|| certificate::default_expiry(issued_on));
     check(stars, f.score, issued_on, expires_on)?;
     let now = clock::now();
-    let txn = w.db.begin().await?;
+    let txn = crate::db::begin_write(w.db).await?;
     let created = certification::ActiveModel {
         product_id: Set(product.id),
         stars: Set(stars),
@@ -196,7 +196,7 @@ pub async fn revoke(w: Writer<'_>, id: i64, reason: &str) -> AppResult<certifica
             message: format!("certification {id} is already revoked"),
         });
     }
-    let txn = w.db.begin().await?;
+    let txn = crate::db::begin_write(w.db).await?;
     let mut model: certification::ActiveModel = current.clone().into();
     model.revoked_on = Set(Some(clock::today().max(current.issued_on)));
     model.revoked_reason = Set(Some(reason));
@@ -243,7 +243,7 @@ pub async fn update(
     if let Some(v) = &f.certificate_number {
         model.certificate_number = Set(optional_text("certificateNumber", Some(v), limits::SHORT)?);
     }
-    let txn = w.db.begin().await?;
+    let txn = crate::db::begin_write(w.db).await?;
     let result = certification::Entity::update_many()
         .set(model)
         .filter(certification::Column::Id.eq(id))

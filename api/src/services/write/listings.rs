@@ -5,7 +5,7 @@ use ocop_entities::{
     outlet::{self, OutletStatus},
     product,
 };
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 
 use super::{Writer, field, reindex_products};
 use crate::{
@@ -55,7 +55,7 @@ pub async fn set(
         })
         .transpose()?;
     let (outlet, product) = outlet_and_product(&w, outlet_id, product_id).await?;
-    let txn = w.db.begin().await?;
+    let txn = crate::db::begin_write(w.db).await?;
     let before = listing::Entity::find_by_id((outlet.id, product.id))
         .one(&txn)
         .await?;
@@ -92,7 +92,7 @@ pub async fn set(
 /// Takes a product off an outlet's shelf; `false` when it was not there.
 pub async fn remove(w: Writer<'_>, outlet_id: i64, product_id: i64) -> AppResult<bool> {
     let (outlet, product) = outlet_and_product(&w, outlet_id, product_id).await?;
-    let txn = w.db.begin().await?;
+    let txn = crate::db::begin_write(w.db).await?;
     let Some(before) = listing::Entity::find_by_id((outlet.id, product.id))
         .one(&txn)
         .await?

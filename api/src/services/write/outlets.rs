@@ -7,7 +7,6 @@ use ocop_entities::{
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect,
-    TransactionTrait,
 };
 
 use super::{
@@ -115,7 +114,7 @@ pub async fn create(w: Writer<'_>, f: OutletFields) -> AppResult<outlet::Model> 
         ..Default::default()
     };
     apply(&w, &mut model, &f)?;
-    let txn = w.db.begin().await?;
+    let txn = crate::db::begin_write(w.db).await?;
     model.slug = Set(free_slug::<_, outlet::Entity>(
         &txn,
         outlet::Column::Slug,
@@ -170,7 +169,7 @@ pub async fn update(
     {
         w.caller.require_province(province)?;
     }
-    let txn = w.db.begin().await?;
+    let txn = crate::db::begin_write(w.db).await?;
     if f.slug.is_some() {
         let name = f.name.as_deref().unwrap_or(&current.name);
         model.slug = Set(free_slug::<_, outlet::Entity>(
@@ -218,7 +217,7 @@ pub async fn update(
 pub async fn archive(w: Writer<'_>, id: i64) -> AppResult<outlet::Model> {
     let current = current(&w, id).await?;
     w.caller.require_province(&current.province_code)?;
-    let txn = w.db.begin().await?;
+    let txn = crate::db::begin_write(w.db).await?;
     let mut model: outlet::ActiveModel = current.clone().into();
     model.status = Set(OutletStatus::Archived);
     model.updated_at = Set(clock::now());

@@ -2,9 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use ocop_entities::{producer, producer::ProducerKind};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{
     Writer, bad, field, free_slug, optional_text, products_of_producer, reindex_products, stale,
@@ -115,7 +113,7 @@ pub async fn create(w: Writer<'_>, f: ProducerFields) -> AppResult<producer::Mod
         ..Default::default()
     };
     apply(&w, &mut model, &f)?;
-    let txn = w.db.begin().await?;
+    let txn = crate::db::begin_write(w.db).await?;
     model.slug = Set(free_slug::<_, producer::Entity>(
         &txn,
         producer::Column::Slug,
@@ -164,7 +162,7 @@ pub async fn update(
     {
         w.caller.require_province(province)?;
     }
-    let txn = w.db.begin().await?;
+    let txn = crate::db::begin_write(w.db).await?;
     if f.slug.is_some() {
         let name = f.name.as_deref().unwrap_or(&current.name);
         model.slug = Set(free_slug::<_, producer::Entity>(

@@ -5,9 +5,7 @@ use ocop_entities::{
     StringList, producer,
     product::{self, CertState, ProductStatus},
 };
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{
     Writer, bad, field, free_slug, optional_text, reindex_products, stale, text, ward_in_province,
@@ -178,7 +176,7 @@ pub async fn create(w: Writer<'_>, f: ProductFields) -> AppResult<product::Model
         ..Default::default()
     };
     apply(&w, &mut model, &f, None).await?;
-    let txn = w.db.begin().await?;
+    let txn = crate::db::begin_write(w.db).await?;
     model.slug = Set(free_slug::<_, product::Entity>(
         &txn,
         product::Column::Slug,
@@ -265,7 +263,7 @@ async fn write(
     operation: &'static str,
 ) -> AppResult<product::Model> {
     let id = current.id;
-    let txn = w.db.begin().await?;
+    let txn = crate::db::begin_write(w.db).await?;
     if slug.is_some() {
         let name = match &model.name {
             sea_orm::ActiveValue::Set(n) => n.clone(),
