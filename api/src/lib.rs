@@ -14,6 +14,7 @@ pub mod graphql;
 pub mod indexing;
 pub mod interchange;
 pub mod limits;
+pub mod rate_limit;
 pub mod reference;
 pub mod routes;
 pub mod services;

@@ -19,6 +19,10 @@ pub struct Limits {
     pub max_depth: usize,
     /// Highest query cost (1 per field; a connection counts its page size times its fields).
     pub max_complexity: usize,
+    /// Cost one request covers: a query costing more counts as one request for every part of
+    /// this size against the rate limits (a page of 20 products costs about 550, the costliest
+    /// query allowed counts as 10 requests).
+    pub cost_per_request: usize,
     /// Most directives on one field.
     pub max_directives: usize,
     /// Most operations in a batched request (batches need an API key).
@@ -50,6 +54,7 @@ impl Default for Limits {
             max_aliases: 30,
             max_depth: 12,
             max_complexity: 10_000,
+            cost_per_request: 1_000,
             max_directives: 5,
             max_batch: 5,
             request_timeout_ms: 10_000,

@@ -18,6 +18,11 @@ use ocop_api::{
     telemetry,
 };
 
+/// A multi-threaded allocator: the server allocates and frees many small buffers from every
+/// thread (rows, JSON), where the system allocator's arenas contend.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();

@@ -13,6 +13,7 @@ use crate::{
     db, demo,
     graphql::{self, AppSchema, Shared},
     indexing::{self, OutboxWorker, SyncStatus, worker::WorkerConfig},
+    rate_limit::RateLimits,
     reference::ReferenceData,
     routes,
 };
@@ -33,7 +34,7 @@ pub struct AppState {
     /// Settings.
     pub settings: Arc<Settings>,
     /// Rate limiters.
-    pub limiter: Arc<routes::rate_limit::RateLimits>,
+    pub limiter: Arc<RateLimits>,
 }
 
 /// A built service, bound to its port but not yet serving.
@@ -66,6 +67,19 @@ impl Application {
         if settings.demo {
             demo::load_if_empty(&db, &reference).await?;
         }
+        if search.needs_rebuild() {
+            // Searches find nothing until the rebuilt index is switched in.
+            let (db, reference, search) = (db.clone(), reference.clone(), search.clone());
+            tokio::spawn(async move {
+                match indexing::reindex::reindex(&db, &reference, &search, false).await {
+                    Ok(report) => tracing::info!(?report, "search index rebuilt from the database"),
+                    Err(e) => tracing::error!(
+                        error = format!("{e:#}"),
+                        "rebuilding the search index failed; run `ocop reindex`"
+                    ),
+                }
+            });
+        }
         let status = Arc::new(SyncStatus::new(search.name()));
         let worker = OutboxWorker::new(
             db.clone(),
@@ -77,17 +91,19 @@ impl Application {
                 ..WorkerConfig::default()
             },
         );
+        let limiter = Arc::new(RateLimits::new(&settings.limits));
         let schema = graphql::build_schema(
             Shared {
                 db: db.clone(),
                 reference: reference.clone(),
                 search: search.clone(),
                 status: status.clone(),
+                counts: Arc::default(),
             },
             &settings.limits,
+            limiter.clone(),
             settings.introspection(),
         );
-        let limiter = Arc::new(routes::rate_limit::RateLimits::new(&settings.limits));
         let listener = TcpListener::bind(settings.listen)
             .await
             .with_context(|| format!("cannot listen on {}", settings.listen))?;

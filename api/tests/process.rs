@@ -721,6 +721,44 @@ async fn terminated_with_a_request_in_flight(setup: Setup) {
     check_whole(&site, &server, &histories, None).await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_index_left_by_a_version_with_another_schema_is_rebuilt_at_start_up() {
+    let mut site = Site::new(Setup::Sqlite)
+        .await
+        .expect("SQLite is always there");
+    site.seed().await;
+    let mut server = site.serve().await;
+    server.client.wait_synced(Duration::from_secs(30)).await;
+    server.terminate();
+    assert!(server.exit_status(Duration::from_secs(20)).await.success());
+    // An index with another schema, where the live one was.
+    let index = site.path("index");
+    std::fs::remove_dir_all(&index).expect("the index is removed");
+    let old = index.join("gen-7").join("products");
+    std::fs::create_dir_all(&old).expect("a directory");
+    let mut schema = tantivy::schema::Schema::builder();
+    schema.add_text_field("title", tantivy::schema::TEXT);
+    tantivy::Index::create_in_dir(&old, schema.build()).expect("an old index");
+    std::fs::write(index.join("CURRENT"), "gen-7").expect("CURRENT is written");
+
+    let server = site.serve().await;
+    let started = Instant::now();
+    while server.client.total_hits("").await < SEEDED as u64 {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the index was not rebuilt: {}",
+            server.log()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(server.client.hits(&word(3)).await.len(), 1);
+    assert!(
+        server.log().contains("search index rebuilt"),
+        "{}",
+        server.log()
+    );
+}
+
 macro_rules! process_test {
     ($name:ident, $body:ident) => {
         mod $name {

@@ -5,6 +5,7 @@
 
 pub mod api_key;
 pub mod audit_log;
+pub mod catalogue_version;
 pub mod category;
 pub mod certification;
 pub mod ext;

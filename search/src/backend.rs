@@ -26,6 +26,9 @@ pub enum SearchError {
     /// The embedded index failed (I/O, corruption).
     #[error("embedded index error: {0}")]
     Index(String),
+    /// The embedded index on disk was built with another schema (by another version).
+    #[error("the embedded index was built with another schema: {0}")]
+    Outdated(String),
 }
 
 /// A search engine holding two indexes: products and outlets.
@@ -62,6 +65,12 @@ pub trait SearchBackend: Send + Sync {
 
     /// Starts building a complete new index beside the live one.
     async fn begin_rebuild(&self) -> Result<Box<dyn Rebuild>, SearchError>;
+
+    /// Whether the index had to be started afresh (an embedded index left by a version with
+    /// another schema) and must be rebuilt from the database.
+    fn needs_rebuild(&self) -> bool {
+        false
+    }
 
     /// Picks up an index that another process switched to (after a rebuild); cheap when
     /// nothing changed. Returns whether the live index changed.

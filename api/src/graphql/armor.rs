@@ -1,11 +1,12 @@
 //! Limits on what one GraphQL document may ask (GraphQL Armor / OWASP set): size, tokens,
 //! aliases, depth and complexity. The complexity of every query is reported in
-//! `extensions.cost` (as Saleor does), and errors the GraphQL engine raises without a code get
-//! `BAD_USER_INPUT`: they are all the client's doing.
+//! `extensions.cost` (as Saleor does) and weighs on the caller's rate limit: a query costing
+//! more than `cost_per_request` counts as several requests. Errors the GraphQL engine raises
+//! without a code get `BAD_USER_INPUT`: they are all the client's doing.
 
 use std::sync::{Arc, Mutex};
 
-use crate::limits::Limits as QueryLimits;
+use crate::{auth::Caller, error::AppError, limits::Limits as QueryLimits, rate_limit::RateLimits};
 use async_graphql::{
     ErrorExtensionValues, Response, ServerError, ServerResult, ValidationResult, Variables,
     extensions::{
@@ -15,12 +16,18 @@ use async_graphql::{
 };
 
 /// Installs the limits on a schema.
-pub struct Limits(pub Arc<QueryLimits>);
+pub struct Limits {
+    /// What a document may ask.
+    pub limits: Arc<QueryLimits>,
+    /// The rate limits that costly queries weigh on.
+    pub rate_limits: Arc<RateLimits>,
+}
 
 impl ExtensionFactory for Limits {
     fn create(&self) -> Arc<dyn Extension> {
         Arc::new(LimitsExtension {
-            limits: self.0.clone(),
+            limits: self.limits.clone(),
+            rate_limits: self.rate_limits.clone(),
             cost: Mutex::new(None),
         })
     }
@@ -28,7 +35,13 @@ impl ExtensionFactory for Limits {
 
 struct LimitsExtension {
     limits: Arc<QueryLimits>,
+    rate_limits: Arc<RateLimits>,
     cost: Mutex<Option<usize>>,
+}
+
+/// Requests a query of `cost` counts as: one per started `per_request` (at least one).
+pub fn requests_for(cost: usize, per_request: usize) -> u32 {
+    u32::try_from(cost.div_ceil(per_request.max(1)).max(1)).unwrap_or(u32::MAX)
 }
 
 fn refuse(message: String) -> ServerError {
@@ -193,6 +206,19 @@ impl Extension for LimitsExtension {
                 result.complexity, l.max_complexity
             ))]);
         }
+        // The request itself was counted once before it was parsed.
+        let extra = requests_for(result.complexity, l.cost_per_request) - 1;
+        if extra > 0
+            && let Some(caller) = ctx.data_opt::<Caller>()
+            && let Err(wait) = self.rate_limits.check(caller, extra)
+        {
+            let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            let err: async_graphql::Error = AppError::RateLimited {
+                retry_after_secs: secs.max(1),
+            }
+            .into();
+            return Err(vec![err.into_server_error(Default::default())]);
+        }
         Ok(result)
     }
 }
@@ -211,6 +237,16 @@ mod tests {
         assert_eq!(count_tokens("# comment only\n"), 0);
         assert_eq!(count_tokens("{ ...F }"), 4);
         assert_eq!(count_tokens(&"{a}".repeat(1000)), 3000);
+    }
+
+    #[test]
+    fn a_query_counts_as_one_request_per_started_share_of_cost() {
+        assert_eq!(requests_for(0, 1000), 1);
+        assert_eq!(requests_for(541, 1000), 1);
+        assert_eq!(requests_for(1000, 1000), 1);
+        assert_eq!(requests_for(1001, 1000), 2);
+        assert_eq!(requests_for(9807, 1000), 10);
+        assert_eq!(requests_for(5, 0), 5, "a zero share counts every point");
     }
 
     #[test]

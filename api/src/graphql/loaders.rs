@@ -9,9 +9,7 @@ use ocop_entities::{
     outlet::{self, OutletStatus},
     producer, product,
 };
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, sea_query::Query,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::db::StatementCounter;
 
@@ -123,14 +121,9 @@ impl Loader<ListingsOf> for DbLoader {
 
     async fn load(&self, keys: &[ListingsOf]) -> LoadResult<ListingsOf, Self::Value> {
         let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
-        let active = Query::select()
-            .column(outlet::Column::Id)
-            .from(outlet::Entity)
-            .and_where(outlet::Column::Status.eq(OutletStatus::Active))
-            .to_owned();
         let rows = listing::Entity::find()
             .filter(listing::Column::ProductId.is_in(ids))
-            .filter(listing::Column::OutletId.in_subquery(active))
+            .filter(ocop_entities::ext::listing::at_active_outlet())
             .order_by_asc(listing::Column::OutletId)
             .all(&self.db)
             .await?;

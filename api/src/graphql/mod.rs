@@ -40,6 +40,8 @@ pub struct Shared {
     pub search: Arc<dyn ocop_search::SearchBackend>,
     /// Index synchronisation status.
     pub status: Arc<crate::indexing::SyncStatus>,
+    /// Counts of product lists.
+    pub counts: Arc<crate::services::count_cache::CountCache>,
 }
 
 /// What is fixed for the duration of one request.
@@ -53,6 +55,7 @@ pub struct RequestInfo {
 pub fn build_schema(
     shared: Shared,
     limits: &crate::limits::Limits,
+    rate_limits: Arc<crate::rate_limit::RateLimits>,
     introspection: bool,
 ) -> AppSchema {
     let builder = Schema::build(
@@ -61,7 +64,10 @@ pub fn build_schema(
         EmptySubscription,
     )
     .data(shared)
-    .extension(armor::Limits(Arc::new(limits.clone())))
+    .extension(armor::Limits {
+        limits: Arc::new(limits.clone()),
+        rate_limits,
+    })
     .limit_directives(limits.max_directives)
     .limit_recursive_depth(64);
     if introspection {

@@ -10,9 +10,7 @@ use ocop_entities::{
     product::{self, ProductStatus},
 };
 use ocop_search::{OutletDocument, ProductDocument, document::Day};
-use sea_orm::{
-    ActiveEnum, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, sea_query::Query,
-};
+use sea_orm::{ActiveEnum, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 use crate::reference::ReferenceData;
 
@@ -74,15 +72,10 @@ pub async fn products<C: ConnectionTrait>(
         .into_iter()
         .map(|p| (p.id, p))
         .collect();
-    let active = Query::select()
-        .column(outlet::Column::Id)
-        .from(outlet::Entity)
-        .and_where(outlet::Column::Status.eq(OutletStatus::Active))
-        .to_owned();
     let mut outlets: HashMap<i64, Vec<i64>> = HashMap::new();
     for l in listing::Entity::find()
         .filter(listing::Column::ProductId.is_in(ids.to_vec()))
-        .filter(listing::Column::OutletId.in_subquery(active))
+        .filter(ocop_entities::ext::listing::at_active_outlet())
         .all(db)
         .await?
     {

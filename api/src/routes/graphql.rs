@@ -241,16 +241,41 @@ async fn run(state: AppState, caller: Caller, batch: BatchRequest) -> Response {
             "internal error",
         );
     };
-    let mut response = (
-        StatusCode::OK,
-        [(header::CONTENT_TYPE, "application/json")],
-        body,
-    )
-        .into_response();
+    // A query whose cost went over the caller's allowance is refused like a request over it.
+    let retry_after = responses(&response).find_map(|r| {
+        r.errors.iter().find_map(|e| {
+            let ext = e.extensions.as_ref()?;
+            match (ext.get("code"), ext.get("retryAfter")) {
+                (
+                    Some(async_graphql::Value::String(code)),
+                    Some(async_graphql::Value::Number(secs)),
+                ) if code == "RATE_LIMITED" => secs.as_u64(),
+                _ => None,
+            }
+        })
+    });
+    let status = if retry_after.is_some() {
+        StatusCode::TOO_MANY_REQUESTS
+    } else {
+        StatusCode::OK
+    };
+    let mut response = (status, [(header::CONTENT_TYPE, "application/json")], body).into_response();
+    if let Some(secs) = retry_after
+        && let Ok(v) = HeaderValue::from_str(&secs.to_string())
+    {
+        response.headers_mut().insert(header::RETRY_AFTER, v);
+    }
     if state.settings.expose_sql_count
         && let Ok(value) = HeaderValue::from_str(&counter.get().to_string())
     {
         response.headers_mut().insert(SQL_STATEMENTS_HEADER, value);
     }
     response
+}
+
+fn responses(batch: &BatchResponse) -> impl Iterator<Item = &async_graphql::Response> {
+    match batch {
+        BatchResponse::Single(r) => std::slice::from_ref(r).iter(),
+        BatchResponse::Batch(rs) => rs.iter(),
+    }
 }

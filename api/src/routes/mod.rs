@@ -5,7 +5,6 @@ pub mod bench;
 pub mod graphql;
 pub mod health;
 pub mod metrics;
-pub mod rate_limit;
 
 use axum::{Router, extract::DefaultBodyLimit, routing::get};
 

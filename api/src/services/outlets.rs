@@ -3,11 +3,10 @@
 use ocop_entities::{
     listing,
     outlet::{self, OutletKind, OutletStatus},
-    product::{self, ProductStatus},
 };
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, sea_query::Query,
+    QueryOrder, QuerySelect,
 };
 use tracing::instrument;
 
@@ -221,14 +220,9 @@ pub async fn active_by_slug(
 }
 
 fn shelf_condition(outlet_id: i64) -> Condition {
-    let published = Query::select()
-        .column(product::Column::Id)
-        .from(product::Entity)
-        .and_where(product::Column::Status.eq(ProductStatus::Published))
-        .to_owned();
     Condition::all()
         .add(listing::Column::OutletId.eq(outlet_id))
-        .add(listing::Column::ProductId.in_subquery(published))
+        .add(ocop_entities::ext::listing::of_published_product())
 }
 
 /// One page of an outlet's shelf (published products only), by product id.

@@ -3,8 +3,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use ocop_entities::product::{self, ProductStatus};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, Order, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, Order, QueryFilter, QueryOrder,
+    QuerySelect,
     sea_query::{Expr, ExprTrait, SimpleExpr},
 };
 use tracing::instrument;
@@ -167,12 +167,6 @@ pub async fn list(
         items,
         has_next_page,
     })
-}
-
-/// Counts products matching `condition`. One SQL statement.
-#[instrument(skip_all)]
-pub async fn count(db: &DatabaseConnection, condition: Condition) -> AppResult<u64> {
-    Ok(product::Entity::find().filter(condition).count(db).await?)
 }
 
 /// A published product by slug.

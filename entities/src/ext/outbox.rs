@@ -1,9 +1,13 @@
 //! Appending to the outbox.
 
 use chrono::Utc;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
+use sea_orm::{
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    sea_query::{Expr, ExprTrait},
+};
 
-use crate::outbox;
+use crate::{catalogue_version, outbox};
 
 /// What kind of entity an outbox row points at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -33,7 +37,8 @@ impl OutboxEntity {
     }
 }
 
-/// Appends one row per id. Call it inside the transaction that makes the change.
+/// Appends one row per id and moves the catalogue version on. Call it inside the transaction
+/// that makes the change.
 pub async fn append<C: ConnectionTrait>(
     db: &C,
     entity: OutboxEntity,
@@ -54,8 +59,19 @@ pub async fn append<C: ConnectionTrait>(
             ..Default::default()
         })
         .collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
     for chunk in rows.chunks(500) {
         outbox::Entity::insert_many(chunk.to_vec()).exec(db).await?;
     }
+    catalogue_version::Entity::update_many()
+        .col_expr(
+            catalogue_version::Column::Version,
+            Expr::col(catalogue_version::Column::Version).add(1),
+        )
+        .filter(catalogue_version::Column::Id.eq(1))
+        .exec(db)
+        .await?;
     Ok(())
 }

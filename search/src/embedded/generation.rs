@@ -42,7 +42,10 @@ impl Part {
     fn open(dir: &Path, schema: tantivy::schema::Schema) -> Result<Self, SearchError> {
         fs::create_dir_all(dir).map_err(err)?;
         let directory = MmapDirectory::open(dir).map_err(err)?;
-        let index = Index::open_or_create(directory, schema).map_err(err)?;
+        let index = Index::open_or_create(directory, schema).map_err(|e| match e {
+            tantivy::TantivyError::SchemaError(m) => SearchError::Outdated(m),
+            e => err(e),
+        })?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)

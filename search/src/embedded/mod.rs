@@ -37,6 +37,7 @@ const LIVE_HEAP: usize = 30_000_000;
 pub struct EmbeddedBackend {
     root: PathBuf,
     live: RwLock<Arc<Generation>>,
+    started_afresh: bool,
 }
 
 impl EmbeddedBackend {
@@ -53,10 +54,27 @@ impl EmbeddedBackend {
                 name
             }
         };
-        let live = Generation::open(&root, &name)?;
+        let (live, started_afresh) = match Generation::open(&root, &name) {
+            Ok(live) => (live, false),
+            // Left by a version with another schema: serve from a new, empty generation (the
+            // old one is pruned later) until it is rebuilt from the database.
+            Err(SearchError::Outdated(why)) => {
+                tracing::warn!(
+                    generation = name,
+                    why,
+                    "the search index has an old schema; starting a new one"
+                );
+                let name = generation::next_name(&root)?;
+                let live = Generation::open(&root, &name)?;
+                generation::write_current(&root, &name)?;
+                (live, true)
+            }
+            Err(e) => return Err(e),
+        };
         Ok(Self {
             root,
             live: RwLock::new(Arc::new(live)),
+            started_afresh,
         })
     }
 
@@ -205,6 +223,10 @@ impl SearchBackend for EmbeddedBackend {
     ) -> Result<(), SearchError> {
         let live = self.live();
         blocking(move || write_outlets(&live, LIVE_HEAP, upsert, delete)).await
+    }
+
+    fn needs_rebuild(&self) -> bool {
+        self.started_afresh
     }
 
     async fn search_products(&self, search: &ProductSearch) -> Result<ProductHits, SearchError> {
@@ -382,6 +404,30 @@ mod tests {
         assert_eq!(
             ids(page_of(hits, SearchSort::StarsDesc, true, 1, 4)),
             [8, 5, 2, 7]
+        );
+    }
+
+    #[test]
+    fn an_index_left_with_another_schema_is_replaced_by_an_empty_one_to_rebuild() {
+        let root = tempfile::tempdir().unwrap();
+        let old = root.path().join("gen-1").join("products");
+        std::fs::create_dir_all(&old).unwrap();
+        let mut b = tantivy::schema::Schema::builder();
+        b.add_text_field("only_field", tantivy::schema::TEXT);
+        tantivy::Index::create_in_dir(&old, b.build()).unwrap();
+        generation::write_current(root.path(), "gen-1").unwrap();
+
+        let backend = EmbeddedBackend::open(root.path()).unwrap();
+        assert!(backend.needs_rebuild());
+        assert_eq!(backend.generation(), "gen-2");
+        assert_eq!(
+            generation::read_current(root.path()).unwrap().as_deref(),
+            Some("gen-2")
+        );
+        let again = EmbeddedBackend::open(root.path()).unwrap();
+        assert!(
+            !again.needs_rebuild(),
+            "the new generation has the current schema"
         );
     }
 }

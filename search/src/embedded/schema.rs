@@ -73,11 +73,12 @@ impl ProductFields {
         let producer_kind = b.add_text_field("producer_kind", STRING | FAST);
         let cert_state = b.add_text_field("cert_state", STRING);
         let stars = b.add_u64_field("stars", INDEXED | FAST);
-        let cert_issued_on = b.add_i64_field("cert_issued_on", INDEXED);
-        let cert_expires_on = b.add_i64_field("cert_expires_on", INDEXED);
+        // Fast fields: range filters scan the column instead of every term in the range.
+        let cert_issued_on = b.add_i64_field("cert_issued_on", INDEXED | FAST);
+        let cert_expires_on = b.add_i64_field("cert_expires_on", INDEXED | FAST);
         let outlet_ids = b.add_u64_field("outlet_ids", INDEXED);
         let created_at = b.add_i64_field("created_at", INDEXED | FAST);
-        let updated_at = b.add_i64_field("updated_at", INDEXED);
+        let updated_at = b.add_i64_field("updated_at", INDEXED | FAST);
         Self {
             schema: b.build(),
             id,

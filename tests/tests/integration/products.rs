@@ -517,3 +517,72 @@ db_test!(
         assert_eq!(cursor_of_other_sort.error_codes(), ["BAD_USER_INPUT"]);
     }
 );
+
+async fn total(app: &TestApp, filter: Value) -> u64 {
+    app.data(LIST, json!({"filter": filter, "first": 1})).await["products"]["totalCount"]
+        .as_u64()
+        .unwrap()
+}
+
+db_test!(
+    total_counts_follow_every_change_whoever_makes_it,
+    TestOptions::empty(),
+    |app| {
+        app.import(&catalogue().jsonl()).await.unwrap();
+        let valid = total(&app, json!({})).await;
+        let in_ha_tinh = total(&app, json!({"provinceCodes": ["42"]})).await;
+        assert_eq!(
+            total(&app, json!({})).await,
+            valid,
+            "a repeated count agrees"
+        );
+        // Another process (here the importer, straight into the database) adds products.
+        app.import(
+            &Catalogue::new()
+                .producer("p-new", "HTX Mới", "COOPERATIVE", wards::HA_TINH)
+                .product(ProductSpec::new(
+                    "moi-1",
+                    "Kẹo cu đơ mới",
+                    "p-new",
+                    wards::HA_TINH,
+                    "I.3.c",
+                ))
+                .product(ProductSpec::new(
+                    "moi-2",
+                    "Nhút Thanh Chương mới",
+                    "p-new",
+                    wards::HA_TINH,
+                    "I.3.c",
+                ))
+                .jsonl(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(total(&app, json!({})).await, valid + 2);
+        assert_eq!(
+            total(&app, json!({"provinceCodes": ["42"]})).await,
+            in_ha_tinh + 2
+        );
+        // A write through the API takes one away.
+        let admin = app
+            .key(ocop_entities::api_key::Role::Admin, &[], None)
+            .await;
+        let id = app
+            .data("{ product(slug: \"moi-1\") { id } }", json!({}))
+            .await["product"]["id"]
+            .clone();
+        let archived = app
+            .gql_as(
+                Some(&admin),
+                "mutation($id: ID!) { archiveProduct(id: $id) { id } }",
+                json!({"id": id}),
+            )
+            .await;
+        assert!(archived.error_codes().is_empty(), "{}", archived.body);
+        assert_eq!(total(&app, json!({})).await, valid + 1);
+        assert_eq!(
+            total(&app, json!({"provinceCodes": ["42"]})).await,
+            in_ha_tinh + 1
+        );
+    }
+);

@@ -198,3 +198,42 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    costly_queries_count_as_several_requests,
+    TestOptions::with_limits(ocop_api::limits::Limits {
+        anonymous_per_second: 1,
+        anonymous_burst: 25,
+        ..ocop_api::limits::Limits::default()
+    }),
+    |app| {
+        // Seven aliased pages of 100 products: about 9,800, ten requests' worth.
+        let costly = format!(
+            "{{ {} }}",
+            (0..7)
+                .map(|i| format!("p{i}: products(first: 100) {{ edges {{ node {{ slug name stars category {{ code name }} province {{ code name }} producer {{ name kind }} }} }} }}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        let mut answered = 0;
+        let refused = loop {
+            let r = app.gql(&costly, json!({})).await;
+            if r.status != 200 {
+                break r;
+            }
+            let cost = r.body["extensions"]["cost"]["requestedQueryCost"]
+                .as_u64()
+                .unwrap();
+            assert!(cost > 9_000, "cost {cost}");
+            answered += 1;
+            assert!(answered < 10, "the allowance never runs out");
+        };
+        // Two take 20 of the 25; the third is let in (1) but cannot pay for its cost (9 more).
+        assert_eq!(answered, 2);
+        assert_eq!(refused.status, 429);
+        assert_eq!(refused.error_codes(), ["RATE_LIMITED"]);
+        assert!(refused.headers.contains_key("retry-after"));
+        // A refused query takes nothing: a cheap one fits in what is left.
+        assert_eq!(app.gql("{ __typename }", json!({})).await.status, 200);
+    }
+);

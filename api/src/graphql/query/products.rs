@@ -129,7 +129,7 @@ impl ProductQuery {
         let models: Vec<_> = page.items.iter().map(|(p, _)| p).collect();
         prefetch::products(ctx, &ctx.look_ahead().field("edges").field("node"), &models).await?;
         let total_count = if ctx.look_ahead().field("totalCount").exists() {
-            products::count(&shared.db, condition).await?
+            shared.counts.products(&shared.db, condition).await?
         } else {
             0
         };

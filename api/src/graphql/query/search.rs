@@ -246,13 +246,15 @@ impl SearchQuery {
             .await
             .map_err(|e| AppError::SearchUnavailable(e.into()))?;
         // The index chose which products and in what order; the database shows them as they are.
+        // (Read by id alone, then checked: with the status in the SQL, SQLite may prefer the
+        // status index and walk every published product.)
         let mut rows: HashMap<i64, product::Model> = product::Entity::find()
             .filter(product::Column::Id.is_in(found.ids.clone()))
-            .filter(product::Column::Status.eq(ProductStatus::Published))
             .all(&shared.db)
             .await
             .map_err(AppError::from)?
             .into_iter()
+            .filter(|p| p.status == ProductStatus::Published)
             .map(|p| (p.id, p))
             .collect();
         let products: Vec<product::Model> =

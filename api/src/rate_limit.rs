@@ -40,7 +40,8 @@ impl RateLimits {
         }
     }
 
-    /// Takes `cost` requests from the caller's allowance; `Err(wait)` when it is used up.
+    /// Takes `cost` requests from the caller's allowance; `Err(wait)` when it is used up (or
+    /// when `cost` is more than the allowance can ever hold).
     pub fn check(&self, caller: &Caller, cost: u32) -> Result<(), Duration> {
         if self.checks.fetch_add(1, Ordering::Relaxed) % 4096 == 4095 {
             self.anonymous.retain_recent();
