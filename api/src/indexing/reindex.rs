@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use ocop_entities::{outlet, product};
 use ocop_search::SearchBackend;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect,
 };
 
@@ -50,40 +50,41 @@ pub async fn reindex(
     );
     let mut rebuild = search.begin_rebuild().await?;
     let mut report = ReindexReport::default();
-    let mut last = 0;
+    // Reading a batch overlaps with indexing the one before it.
+    let (mut last, mut pending) = (0, Vec::new());
     loop {
-        let ids: Vec<i64> = product::Entity::find()
-            .select_only()
-            .column(product::Column::Id)
-            .filter(product::Column::Id.gt(last))
-            .order_by_asc(product::Column::Id)
-            .limit(BATCH)
-            .into_tuple()
-            .all(db)
-            .await?;
+        let (read, added) = tokio::join!(
+            async {
+                let ids = next_ids::<product::Entity, _>(db, product::Column::Id, last).await?;
+                let docs = documents::products(db, reference, &ids).await?;
+                anyhow::Ok((ids, docs.upsert))
+            },
+            rebuild.add_products(std::mem::take(&mut pending))
+        );
+        added?;
+        let (ids, docs) = read?;
         let Some(&tail) = ids.last() else { break };
         last = tail;
-        let changes = documents::products(db, reference, &ids).await?;
-        report.products += changes.upsert.len();
-        rebuild.add_products(changes.upsert).await?;
+        report.products += docs.len();
+        pending = docs;
         bar.inc(ids.len() as u64);
     }
-    let mut last = 0;
+    let (mut last, mut pending_outlets) = (0, Vec::new());
     loop {
-        let ids: Vec<i64> = outlet::Entity::find()
-            .select_only()
-            .column(outlet::Column::Id)
-            .filter(outlet::Column::Id.gt(last))
-            .order_by_asc(outlet::Column::Id)
-            .limit(BATCH)
-            .into_tuple()
-            .all(db)
-            .await?;
+        let (read, added) = tokio::join!(
+            async {
+                let ids = next_ids::<outlet::Entity, _>(db, outlet::Column::Id, last).await?;
+                let docs = documents::outlets(db, reference, &ids).await?;
+                anyhow::Ok((ids, docs.upsert))
+            },
+            rebuild.add_outlets(std::mem::take(&mut pending_outlets))
+        );
+        added?;
+        let (ids, docs) = read?;
         let Some(&tail) = ids.last() else { break };
         last = tail;
-        let changes = documents::outlets(db, reference, &ids).await?;
-        report.outlets += changes.upsert.len();
-        rebuild.add_outlets(changes.upsert).await?;
+        report.outlets += docs.len();
+        pending_outlets = docs;
         bar.inc(ids.len() as u64);
     }
     rebuild.finish().await?;
@@ -98,4 +99,21 @@ pub async fn reindex(
         "search index rebuilt"
     );
     Ok(report)
+}
+
+/// The next `BATCH` ids of `E` after `after`, in order.
+async fn next_ids<E, C>(db: &DatabaseConnection, id: C, after: i64) -> Result<Vec<i64>, DbErr>
+where
+    E: EntityTrait,
+    C: ColumnTrait,
+{
+    E::find()
+        .select_only()
+        .column(id)
+        .filter(id.gt(after))
+        .order_by_asc(id)
+        .limit(BATCH)
+        .into_tuple()
+        .all(db)
+        .await
 }

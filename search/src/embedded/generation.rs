@@ -64,6 +64,32 @@ impl Part {
         heap: usize,
         f: impl FnOnce(&mut IndexWriter) -> tantivy::Result<()>,
     ) -> Result<(), SearchError> {
+        self.with_writer(heap, |w| f(w).and_then(|()| w.commit().map(|_| ())))?;
+        self.reader.reload().map_err(err)
+    }
+
+    /// Runs `f` with the writer without committing: a rebuild adds every document, then
+    /// [`Part::commit_and_close`] commits once (a commit per batch would cost a segment each).
+    pub fn add(
+        &self,
+        heap: usize,
+        f: impl FnOnce(&mut IndexWriter) -> tantivy::Result<()>,
+    ) -> Result<(), SearchError> {
+        self.with_writer(heap, f)
+    }
+
+    /// Commits what was added, then closes the writer as [`Part::close_writer`] does.
+    pub fn commit_and_close(&self) -> Result<(), SearchError> {
+        self.with_writer(REBUILD_WRITER_HEAP, |w| w.commit().map(|_| ()))?;
+        self.reader.reload().map_err(err)?;
+        self.close_writer()
+    }
+
+    fn with_writer(
+        &self,
+        heap: usize,
+        f: impl FnOnce(&mut IndexWriter) -> tantivy::Result<()>,
+    ) -> Result<(), SearchError> {
         let mut guard = self
             .writer
             .lock()
@@ -77,15 +103,14 @@ impl Part {
             );
         }
         let writer = guard.as_mut().expect("opened above");
-        let result = f(writer).and_then(|()| writer.commit().map(|_| ()));
-        if let Err(e) = result {
+        if let Err(e) = f(writer) {
             // A failed writer may hold a half-written batch: drop it, next write reopens.
             if let Some(mut w) = guard.take() {
                 let _ = w.rollback();
             }
             return Err(err(e));
         }
-        self.reader.reload().map_err(err)
+        Ok(())
     }
 
     /// Closes the writer, waiting for merges, so another process may open one.

@@ -98,12 +98,11 @@ async fn blocking<T: Send + 'static>(
 
 fn write_products(
     generation: &Generation,
-    heap: usize,
     upsert: Vec<ProductDocument>,
     delete: Vec<i64>,
 ) -> Result<(), SearchError> {
     let f = &generation.product_fields;
-    generation.products.write(heap, |w| {
+    generation.products.write(LIVE_HEAP, |w| {
         for id in delete.iter().copied().chain(upsert.iter().map(|d| d.id)) {
             w.delete_term(Term::from_field_u64(f.id, id as u64));
         }
@@ -116,12 +115,11 @@ fn write_products(
 
 fn write_outlets(
     generation: &Generation,
-    heap: usize,
     upsert: Vec<OutletDocument>,
     delete: Vec<i64>,
 ) -> Result<(), SearchError> {
     let f = &generation.outlet_fields;
-    generation.outlets.write(heap, |w| {
+    generation.outlets.write(LIVE_HEAP, |w| {
         for id in delete.iter().copied().chain(upsert.iter().map(|d| d.id)) {
             w.delete_term(Term::from_field_u64(f.id, id as u64));
         }
@@ -213,7 +211,7 @@ impl SearchBackend for EmbeddedBackend {
         delete: Vec<i64>,
     ) -> Result<(), SearchError> {
         let live = self.live();
-        blocking(move || write_products(&live, LIVE_HEAP, upsert, delete)).await
+        blocking(move || write_products(&live, upsert, delete)).await
     }
 
     async fn write_outlets(
@@ -222,7 +220,7 @@ impl SearchBackend for EmbeddedBackend {
         delete: Vec<i64>,
     ) -> Result<(), SearchError> {
         let live = self.live();
-        blocking(move || write_outlets(&live, LIVE_HEAP, upsert, delete)).await
+        blocking(move || write_outlets(&live, upsert, delete)).await
     }
 
     fn needs_rebuild(&self) -> bool {
@@ -343,21 +341,36 @@ struct EmbeddedRebuild {
 
 #[async_trait]
 impl Rebuild for EmbeddedRebuild {
+    // A new generation holds each id once: documents are only added, and committed at the end.
     async fn add_products(&mut self, docs: Vec<ProductDocument>) -> Result<(), SearchError> {
         let generation = self.generation.clone();
-        blocking(move || write_products(&generation, REBUILD_WRITER_HEAP, docs, Vec::new())).await
+        blocking(move || {
+            let f = &generation.product_fields;
+            generation.products.add(REBUILD_WRITER_HEAP, |w| {
+                docs.iter()
+                    .try_for_each(|d| w.add_document(f.document(d)).map(|_| ()))
+            })
+        })
+        .await
     }
 
     async fn add_outlets(&mut self, docs: Vec<OutletDocument>) -> Result<(), SearchError> {
         let generation = self.generation.clone();
-        blocking(move || write_outlets(&generation, REBUILD_WRITER_HEAP, docs, Vec::new())).await
+        blocking(move || {
+            let f = &generation.outlet_fields;
+            generation.outlets.add(REBUILD_WRITER_HEAP, |w| {
+                docs.iter()
+                    .try_for_each(|d| w.add_document(f.document(d)).map(|_| ()))
+            })
+        })
+        .await
     }
 
     async fn finish(self: Box<Self>) -> Result<(), SearchError> {
         let Self { root, generation } = *self;
         blocking(move || {
-            generation.products.close_writer()?;
-            generation.outlets.close_writer()?;
+            generation.products.commit_and_close()?;
+            generation.outlets.commit_and_close()?;
             generation::write_current(&root, &generation.name)?;
             generation::prune(&root, &generation.name)
         })
