@@ -1,0 +1,201 @@
+//! A closed-loop load driver: `connections` tasks, each with one keep-alive connection, send
+//! requests back to back for a fixed time and record every latency.
+
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use rand::{Rng, SeedableRng, rngs::StdRng};
+use serde::Serialize;
+
+/// One request, prepared in advance so that the driver spends no time building it.
+#[derive(Clone, Debug)]
+pub enum Prepared {
+    /// `GET url`.
+    Get(String),
+    /// `POST url` with a JSON body.
+    Post(String),
+}
+
+/// A pool of requests a scenario picks from, with the key to send them with.
+#[derive(Clone, Debug)]
+pub struct Workload {
+    /// Requests to pick from at random.
+    pub requests: Vec<Prepared>,
+    /// `Authorization: Bearer` key.
+    pub key: Option<String>,
+}
+
+/// Figures of one scenario.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Stats {
+    /// Successful requests per second.
+    pub rps: f64,
+    /// Median latency, ms.
+    pub p50_ms: f64,
+    /// 95th percentile, ms.
+    pub p95_ms: f64,
+    /// 99th percentile, ms.
+    pub p99_ms: f64,
+    /// Requests that failed (transport error, non-200, or GraphQL errors).
+    pub errors: u64,
+    /// Successful requests.
+    pub ok: u64,
+}
+
+/// Percentiles of latencies in microseconds.
+pub fn summarise(mut latencies_us: Vec<u32>, errors: u64, elapsed: Duration) -> Stats {
+    latencies_us.sort_unstable();
+    let pct = |p: f64| {
+        if latencies_us.is_empty() {
+            return 0.0;
+        }
+        let i = ((latencies_us.len() as f64 - 1.0) * p).round() as usize;
+        f64::from(latencies_us[i]) / 1000.0
+    };
+    Stats {
+        rps: latencies_us.len() as f64 / elapsed.as_secs_f64(),
+        p50_ms: pct(0.50),
+        p95_ms: pct(0.95),
+        p99_ms: pct(0.99),
+        errors,
+        ok: latencies_us.len() as u64,
+    }
+}
+
+/// Runs workloads for `duration`: `mix[i]` is `(workload, connections)`. Returns the figures
+/// of each workload.
+pub async fn drive(
+    base: &str,
+    mix: Vec<(Workload, usize)>,
+    duration: Duration,
+    seed: u64,
+) -> Vec<Stats> {
+    let base = Arc::new(base.to_owned());
+    let started = Instant::now();
+    let mut groups = Vec::new();
+    for (g, (workload, connections)) in mix.into_iter().enumerate() {
+        let workload = Arc::new(workload);
+        let mut tasks = Vec::new();
+        for c in 0..connections {
+            let workload = workload.clone();
+            let base = base.clone();
+            tasks.push(tokio::spawn(async move {
+                let client = reqwest::Client::builder()
+                    .pool_max_idle_per_host(1)
+                    .timeout(Duration::from_secs(30))
+                    .build()
+                    .expect("a client");
+                let mut rng = StdRng::seed_from_u64(seed ^ ((g as u64) << 32) ^ c as u64);
+                let mut latencies = Vec::with_capacity(4096);
+                let mut errors = 0u64;
+                while started.elapsed() < duration {
+                    let request = &workload.requests[rng.random_range(0..workload.requests.len())];
+                    let builder = match request {
+                        Prepared::Get(path) => client.get(format!("{base}{path}")),
+                        Prepared::Post(body) => client
+                            .post(format!("{base}/graphql"))
+                            .header("content-type", "application/json")
+                            .body(body.clone()),
+                    };
+                    let builder = match &workload.key {
+                        Some(k) => builder.bearer_auth(k),
+                        None => builder,
+                    };
+                    let sent = Instant::now();
+                    let ok = match builder.send().await {
+                        Ok(r) if r.status() == 200 => {
+                            r.bytes().await.is_ok_and(|b| !contains(&b, b"\"errors\""))
+                        }
+                        Ok(r) => {
+                            let _ = r.bytes().await;
+                            false
+                        }
+                        Err(_) => false,
+                    };
+                    let took = sent.elapsed().as_micros().min(u128::from(u32::MAX)) as u32;
+                    if ok {
+                        latencies.push(took);
+                    } else {
+                        errors += 1;
+                    }
+                }
+                (latencies, errors)
+            }));
+        }
+        groups.push(tasks);
+    }
+    let mut out = Vec::new();
+    for tasks in groups {
+        let mut latencies = Vec::new();
+        let mut errors = 0;
+        for t in tasks {
+            let (l, e) = t.await.expect("a load task");
+            latencies.extend(l);
+            errors += e;
+        }
+        out.push(summarise(latencies, errors, started.elapsed()));
+    }
+    out
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Runs `call` from `connections` tasks for `duration` (library calls, no HTTP).
+pub async fn drive_calls<F, Fut>(connections: usize, duration: Duration, call: F) -> Stats
+where
+    F: Fn(usize) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = bool> + Send,
+{
+    let call = Arc::new(call);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for c in 0..connections {
+        let call = call.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut errors = 0u64;
+            let mut i = c;
+            while started.elapsed() < duration {
+                let sent = Instant::now();
+                let ok = call(i).await;
+                let took = sent.elapsed().as_micros().min(u128::from(u32::MAX)) as u32;
+                if ok {
+                    latencies.push(took);
+                } else {
+                    errors += 1;
+                }
+                i += connections;
+            }
+            (latencies, errors)
+        }));
+    }
+    let mut latencies = Vec::new();
+    let mut errors = 0;
+    for t in tasks {
+        let (l, e) = t.await.expect("a call task");
+        latencies.extend(l);
+        errors += e;
+    }
+    summarise(latencies, errors, started.elapsed())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_come_from_the_sorted_latencies() {
+        let s = summarise(
+            (1..=100).map(|ms| ms * 1000).collect(),
+            3,
+            Duration::from_secs(2),
+        );
+        assert_eq!((s.p50_ms, s.p95_ms, s.p99_ms), (51.0, 95.0, 99.0));
+        assert_eq!((s.ok, s.errors), (100, 3));
+        assert_eq!(s.rps, 50.0);
+    }
+}

@@ -1,0 +1,571 @@
+//! One benchmark run at one catalogue size: generate, import, export, reindex, start the real
+//! server as a child process, drive each scenario over HTTP, and measure the rest.
+
+use std::{
+    collections::BTreeMap,
+    fs::File,
+    io::{BufReader, BufWriter},
+    path::Path,
+    process::{Child, Command, Stdio},
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use anyhow::Context;
+use ocop_api::{
+    config::Settings,
+    db,
+    indexing::{documents::day, reindex::reindex},
+    interchange::{self, import::Progress},
+    reference::ReferenceData,
+    services::keys::{self, NewKey},
+};
+use ocop_entities::{api_key::Role, outbox, outlet, product};
+use ocop_search::{
+    ProductFilters, ProductSearch, SearchBackend, SearchSort,
+    embedded::EmbeddedBackend,
+    meili::{MeiliBackend, MeiliOptions},
+};
+use rand::{Rng, SeedableRng, rngs::StdRng};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::{
+    generate::{self, Spec},
+    load::{self, Prepared, Stats, Workload},
+};
+
+/// Options of a run.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Products.
+    pub products: usize,
+    /// Outlets.
+    pub outlets: usize,
+    /// Seconds per scenario.
+    pub duration: Duration,
+    /// Concurrent connections.
+    pub connections: usize,
+    /// Updates timed for write→searchable latency.
+    pub writes: usize,
+    /// RNG seed.
+    pub seed: u64,
+}
+
+/// Everything measured at one size.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct SizeResult {
+    /// Products generated.
+    pub products: usize,
+    /// Outlets generated.
+    pub outlets: usize,
+    /// Seconds to generate the file.
+    pub generate_s: f64,
+    /// Seconds to import it.
+    pub import_s: f64,
+    /// Seconds to export the catalogue.
+    pub export_s: f64,
+    /// Seconds to rebuild the whole search index.
+    pub reindex_s: f64,
+    /// The search engine: `embedded` or `meilisearch`.
+    pub engine: String,
+    /// Figures per scenario.
+    pub scenarios: BTreeMap<String, Stats>,
+    /// SQL statements per request: scenario → page size → statements.
+    pub sql_statements: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Write→searchable latency, ms: `p50`, `p99`, `max`, `n`.
+    pub write_to_searchable_ms: BTreeMap<String, f64>,
+    /// Peak resident memory of the server, MiB.
+    pub peak_rss_mib: f64,
+    /// Requests the abusive connections got through, and how many were refused.
+    pub abuse: BTreeMap<String, u64>,
+}
+
+const PRODUCTS_PAGE: &str = "query($first: Int) { products(first: $first) { totalCount edges { node { id slug name stars certificationStatus category { code name } province { code name region { code } } ward { code name } producer { id name kind } currentCertification { stars expiresOn } updatedAt } } } }";
+const PRODUCT_DETAIL: &str = "query($slug: String!) { product(slug: $slug) { id slug name description story stars certificationStatus category { code name parent { code name } } province { code name } ward { code name } currentCertification { id stars score level issuingBody decisionNumber issuedOn expiresOn status } certifications { id stars issuedOn expiresOn status } producer { id name kind address ward { code name } province { code name } } listings { outlet { id slug name province { code name } } priceVnd inStock updatedAt } } }";
+const OUTLET_SHELF: &str = "query($slug: String!, $first: Int) { outlet(slug: $slug) { id slug name kind address openingHours phone location { lat lng } listings(first: $first) { totalCount edges { node { product { id slug name stars category { code } } priceVnd inStock updatedAt } } } } }";
+const SEARCH: &str = "query($q: String!, $filter: ProductFilter) { searchProducts(query: $q, filter: $filter, pageSize: 20) { totalHits hits { product { id slug name stars province { code name } category { code name } producer { name } } } facets { field values { value label count } } } }";
+
+/// Realistic buyer queries: accented, accent-free, half-typed, with filters.
+pub const QUERIES: &[(&str, Option<&str>)] = &[
+    ("nước mắm", None),
+    ("nuoc mam", None),
+    ("nuoc ma", None),
+    ("mật ong", Some("TDMNPB")),
+    ("mat ong bac ha", None),
+    ("chè shan tuyết", None),
+    ("tra hoa vang", Some("DBSH")),
+    ("gạo st25", None),
+    ("keo dua", Some("DBSCL")),
+    ("cà phê", Some("DHNTB_TN")),
+    ("ca phe rang", None),
+    ("rượu", None),
+    ("ngoc trai", None),
+    ("miến dong", None),
+    ("bưởi da xanh", None),
+    ("nem chua", None),
+    ("chả mực", Some("DBSH")),
+    ("yen sao", None),
+    ("tinh dầu", None),
+    ("gốm", None),
+    ("", Some("BTB")),
+    ("dừa", None),
+    ("tra", None),
+    ("hat dieu", None),
+];
+
+fn post(query: &str, variables: serde_json::Value) -> Prepared {
+    Prepared::Post(json!({"query": query, "variables": variables}).to_string())
+}
+
+/// The costliest query the default limits allow: many pages of products with their relations.
+pub fn costliest_query() -> String {
+    let page = "products(first: 100) { edges { node { slug name stars category { code name } province { code name } producer { name kind } } } }";
+    format!(
+        "{{ {} }}",
+        (0..7)
+            .map(|i| format!("p{i}: {page}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    )
+}
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+fn peak_rss_mib(pid: u32) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(str::to_owned)
+        })
+        .and_then(|l| {
+            l.split_whitespace()
+                .nth(1)
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// The search engine of a run: the embedded index in the data directory, or Meilisearch
+/// (with indexes of its own) when `MEILI_URL` is set.
+enum Engine {
+    Embedded(std::path::PathBuf),
+    Meili(MeiliOptions),
+}
+
+impl Engine {
+    fn choose(data_dir: &Path, products: usize) -> Self {
+        match std::env::var("MEILI_URL").ok().filter(|u| !u.is_empty()) {
+            Some(url) => {
+                let mut options = MeiliOptions::new(
+                    url,
+                    std::env::var("MEILI_MASTER_KEY")
+                        .ok()
+                        .filter(|k| !k.is_empty()),
+                );
+                options.index_prefix = format!("bench_{products}_");
+                Self::Meili(options)
+            }
+            None => Self::Embedded(data_dir.join("index")),
+        }
+    }
+
+    fn open(&self) -> anyhow::Result<Arc<dyn SearchBackend>> {
+        Ok(match self {
+            Self::Embedded(dir) => Arc::new(EmbeddedBackend::open(dir)?),
+            Self::Meili(options) => Arc::new(MeiliBackend::new(options.clone())?),
+        })
+    }
+
+    /// The environment that makes the server use this engine (`MEILI_URL` and its key are
+    /// inherited).
+    fn env(&self) -> Vec<(&'static str, String)> {
+        match self {
+            Self::Embedded(_) => Vec::new(),
+            Self::Meili(options) => vec![("OCOP_MEILI_INDEX_PREFIX", options.index_prefix.clone())],
+        }
+    }
+}
+
+async fn start_server(data_dir: &Path, engine: &Engine) -> anyhow::Result<Server> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let exe = std::env::current_exe()?;
+    let child = Command::new(exe)
+        .arg("serve-child")
+        .env("OCOP_DATA_DIR", data_dir)
+        .env("OCOP_LISTEN", format!("127.0.0.1:{port}"))
+        .env("OCOP_DEMO", "false")
+        .env("OCOP_ENV", "production")
+        .env("OCOP_EXPOSE_SQL_COUNT", "true")
+        .env("OCOP_BENCH_ROUTES", "true")
+        .env("OCOP_LIMITS__PARTNER_PER_SECOND", "1000000")
+        .env("OCOP_LIMITS__PARTNER_BURST", "1000000")
+        .env("OCOP_LIMITS__KEY_PER_SECOND", "1000000")
+        .env("OCOP_LIMITS__KEY_BURST", "1000000")
+        .env("RUST_LOG", "warn")
+        .envs(engine.env())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .context("cannot start the server")?;
+    let base = format!("http://127.0.0.1:{port}");
+    let server = Server { child, base };
+    let client = reqwest::Client::new();
+    for _ in 0..600 {
+        if client
+            .get(format!("{}/ready", server.base))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == 200)
+        {
+            return Ok(server);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("the server did not become ready")
+}
+
+async fn sql_statements(
+    base: &str,
+    key: &str,
+    query: &str,
+    variables: serde_json::Value,
+) -> anyhow::Result<u64> {
+    let r = reqwest::Client::new()
+        .post(format!("{base}/graphql"))
+        .bearer_auth(key)
+        .json(&json!({"query": query, "variables": variables}))
+        .send()
+        .await?;
+    let n = r
+        .headers()
+        .get("x-ocop-sql-statements")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok());
+    let body: serde_json::Value = r.json().await?;
+    anyhow::ensure!(body.get("errors").is_none(), "{body}");
+    n.context("the server reports SQL statements")
+}
+
+/// Runs every measurement at one size.
+pub async fn at_size(opts: &Options) -> anyhow::Result<SizeResult> {
+    let dir = tempfile::tempdir()?;
+    let data_dir = dir.path().join("data");
+    let mut result = SizeResult {
+        products: opts.products,
+        outlets: opts.outlets,
+        ..SizeResult::default()
+    };
+    eprintln!("[{} products] generating", opts.products);
+    let file = dir.path().join("catalogue.jsonl");
+    let started = Instant::now();
+    generate::write(
+        Spec {
+            products: opts.products,
+            outlets: opts.outlets,
+            seed: opts.seed,
+        },
+        &mut BufWriter::new(File::create(&file)?),
+    )?;
+    result.generate_s = started.elapsed().as_secs_f64();
+
+    let settings = Settings {
+        data_dir: data_dir.clone(),
+        demo: false,
+        ..Settings::default()
+    };
+    let db = db::connect(&settings).await?;
+    db::migrate(&db).await?;
+    let reference = ReferenceData::load(&db).await?;
+    eprintln!("[{} products] importing", opts.products);
+    let started = Instant::now();
+    interchange::import(
+        &db,
+        &reference,
+        BufReader::new(File::open(&file)?),
+        Progress::Hidden,
+        "bench",
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("import failed: {e:?}"))?;
+    result.import_s = started.elapsed().as_secs_f64();
+    eprintln!("[{} products] exporting", opts.products);
+    let started = Instant::now();
+    interchange::export(
+        &db,
+        &mut BufWriter::new(File::create(dir.path().join("export.jsonl"))?),
+    )
+    .await?;
+    result.export_s = started.elapsed().as_secs_f64();
+    eprintln!("[{} products] reindexing", opts.products);
+    let engine = Engine::choose(&data_dir, opts.products);
+    let search = engine.open()?;
+    result.engine = search.name().to_owned();
+    let started = Instant::now();
+    reindex(&db, &reference, &search, false).await?;
+    result.reindex_s = started.elapsed().as_secs_f64();
+    // The rebuild covers every change imported before it; nothing else writes meanwhile.
+    outbox::Entity::update_many()
+        .col_expr(outbox::Column::ProcessedAt, Expr::value(chrono::Utc::now()))
+        .filter(outbox::Column::ProcessedAt.is_null())
+        .exec(&db)
+        .await?;
+    let partner = keys::create(
+        &db,
+        &reference,
+        NewKey {
+            name: "bench partner".into(),
+            role: Role::Partner,
+            provinces: vec![],
+            outlet_id: None,
+            expires_at: None,
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!(e.message()))?
+    .1;
+    let admin = keys::create(
+        &db,
+        &reference,
+        NewKey {
+            name: "bench admin".into(),
+            role: Role::Admin,
+            provinces: vec![],
+            outlet_id: None,
+            expires_at: None,
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!(e.message()))?
+    .1;
+    let slugs: Vec<String> = product::Entity::find()
+        .select_only()
+        .column(product::Column::Slug)
+        .filter(product::Column::Status.eq(ocop_entities::product::ProductStatus::Published))
+        .order_by_asc(product::Column::Id)
+        .limit(2000)
+        .into_tuple()
+        .all(&db)
+        .await?;
+    let shelves: Vec<String> = outlet::Entity::find()
+        .select_only()
+        .column(outlet::Column::Slug)
+        .filter(outlet::Column::Slug.starts_with("showroom-"))
+        .into_tuple()
+        .all(&db)
+        .await?;
+    anyhow::ensure!(!shelves.is_empty(), "flagship outlets exist");
+
+    eprintln!("[{} products] starting the server", opts.products);
+    let server = start_server(&data_dir, &engine).await?;
+    let base = server.base.clone();
+    let pid = server.child.id();
+
+    // SQL statements per request at page sizes 10 and 100, with list counts cached.
+    for (name, query, vars) in [
+        ("products_page", PRODUCTS_PAGE, json!({})),
+        ("product_detail", PRODUCT_DETAIL, json!({"slug": slugs[0]})),
+        ("outlet_shelf", OUTLET_SHELF, json!({"slug": shelves[0]})),
+    ] {
+        let mut per_size = BTreeMap::new();
+        // Once beforehand: the first count of a list is read from the rows, later ones from
+        // the cache while the catalogue is unchanged.
+        sql_statements(&base, &partner, query, vars.clone()).await?;
+        for first in [10, 100] {
+            let mut v = vars.clone();
+            v["first"] = json!(first);
+            per_size.insert(
+                first.to_string(),
+                sql_statements(&base, &partner, query, v).await?,
+            );
+        }
+        result.sql_statements.insert(name.to_owned(), per_size);
+    }
+
+    let key = Some(partner.clone());
+    let workload = |requests: Vec<Prepared>| Workload {
+        requests,
+        key: key.clone(),
+    };
+    let ceiling = workload(vec![Prepared::Get("/_bench/ceiling".into())]);
+    let trivial = workload(vec![post("{ __typename }", json!({}))]);
+    let products_page = workload(vec![post(PRODUCTS_PAGE, json!({"first": 20}))]);
+    let product_detail = workload(
+        slugs
+            .iter()
+            .map(|s| post(PRODUCT_DETAIL, json!({"slug": s})))
+            .collect(),
+    );
+    let outlet_shelf = workload(
+        shelves
+            .iter()
+            .map(|s| post(OUTLET_SHELF, json!({"slug": s, "first": 100})))
+            .collect(),
+    );
+    let search = workload(
+        QUERIES
+            .iter()
+            .map(|(q, region)| {
+                post(
+                    SEARCH,
+                    json!({"q": q, "filter": region.map(|r| json!({"regionCodes": [r]}))}),
+                )
+            })
+            .collect(),
+    );
+    let mixed = workload(
+        [&products_page, &product_detail, &outlet_shelf, &search]
+            .iter()
+            .flat_map(|w| w.requests.iter().take(50).cloned())
+            .collect(),
+    );
+    let scenarios: Vec<(&str, Workload)> = vec![
+        ("ceiling", ceiling),
+        ("graphql_trivial", trivial),
+        ("products_page", products_page),
+        ("product_detail", product_detail),
+        ("outlet_shelf", outlet_shelf),
+        ("search", search),
+        ("mixed", mixed.clone()),
+    ];
+    for (name, w) in scenarios {
+        eprintln!("[{} products] {name}", opts.products);
+        let stats = load::drive(&base, vec![(w, opts.connections)], opts.duration, opts.seed).await;
+        result.scenarios.insert(name.to_owned(), stats[0].clone());
+    }
+
+    // The same searches straight against the engine: a library call on the same embedded
+    // index, or one HTTP request to Meilisearch.
+    eprintln!("[{} products] search_direct", opts.products);
+    let direct = engine.open()?;
+    let today = day(ocop_api::clock::today());
+    let stats = load::drive_calls(opts.connections, opts.duration, move |i| {
+        let direct = direct.clone();
+        async move {
+            let (q, region) = QUERIES[i % QUERIES.len()];
+            let search = ProductSearch {
+                text: q.to_owned(),
+                filters: ProductFilters {
+                    region_codes: region.map(|r| vec![r.to_owned()]).unwrap_or_default(),
+                    ..ProductFilters::default()
+                },
+                sort: SearchSort::Relevance,
+                page: 1,
+                page_size: 20,
+                today,
+            };
+            direct.search_products(&search).await.is_ok()
+        }
+    })
+    .await;
+    result.scenarios.insert("search_direct".to_owned(), stats);
+
+    // The mix while one connection in ten sends the costliest query the limits allow.
+    eprintln!("[{} products] mixed_under_abuse", opts.products);
+    let abusers = (opts.connections / 10).max(1);
+    let abuse = Workload {
+        requests: vec![Prepared::Post(
+            json!({"query": costliest_query()}).to_string(),
+        )],
+        key: None,
+    };
+    let stats = load::drive(
+        &base,
+        vec![(mixed, opts.connections - abusers), (abuse, abusers)],
+        opts.duration,
+        opts.seed,
+    )
+    .await;
+    result
+        .scenarios
+        .insert("mixed_under_abuse".to_owned(), stats[0].clone());
+    result.abuse.insert("accepted".to_owned(), stats[1].ok);
+    result.abuse.insert("refused".to_owned(), stats[1].errors);
+
+    // Write → searchable.
+    eprintln!(
+        "[{} products] write→searchable × {}",
+        opts.products, opts.writes
+    );
+    let mut latencies = Vec::with_capacity(opts.writes);
+    let client = reqwest::Client::new();
+    let mut rng = StdRng::seed_from_u64(opts.seed);
+    for i in 0..opts.writes {
+        let slug = &slugs[i % slugs.len()];
+        let seen: serde_json::Value = client
+            .post(format!("{base}/graphql"))
+            .bearer_auth(&admin)
+            .json(&json!({"query": "query($s: String!) { product(slug: $s) { id updatedAt } }", "variables": {"s": slug}}))
+            .send()
+            .await?
+            .json()
+            .await?;
+        // Twelve random letters: a word no other product has, nor is one typo away from.
+        let token: String = (0..12)
+            .map(|_| char::from(b'a' + rng.random_range(0..26u8)))
+            .collect();
+        let id = seen["data"]["product"]["id"].clone();
+        let started = Instant::now();
+        let updated: serde_json::Value = client
+            .post(format!("{base}/graphql"))
+            .bearer_auth(&admin)
+            .json(&json!({"query": "mutation($id: ID!, $i: UpdateProductInput!) { updateProduct(id: $id, input: $i) { id } }",
+                          "variables": {"id": id, "i": {"expectedUpdatedAt": seen["data"]["product"]["updatedAt"], "description": format!("Cập nhật {token}")}}}))
+            .send()
+            .await?
+            .json()
+            .await?;
+        anyhow::ensure!(updated.get("errors").is_none(), "{updated}");
+        loop {
+            let found: serde_json::Value = client
+                .post(format!("{base}/graphql"))
+                .bearer_auth(&partner)
+                .json(&json!({"query": "query($q: String!) { searchProducts(query: $q, filter: {certification: ANY}) { hits { product { id } } } }", "variables": {"q": token}}))
+                .send()
+                .await?
+                .json()
+                .await?;
+            let hits = found["data"]["searchProducts"]["hits"].as_array();
+            if hits.is_some_and(|h| h.iter().any(|h| h["product"]["id"] == id)) {
+                break;
+            }
+            anyhow::ensure!(
+                started.elapsed() < Duration::from_secs(30),
+                "update {i} never became searchable"
+            );
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        latencies.push(started.elapsed().as_micros() as u32);
+    }
+    let w = load::summarise(latencies.clone(), 0, Duration::from_secs(1));
+    result.write_to_searchable_ms = BTreeMap::from([
+        ("p50".to_owned(), w.p50_ms),
+        ("p99".to_owned(), w.p99_ms),
+        (
+            "max".to_owned(),
+            f64::from(latencies.iter().copied().max().unwrap_or(0)) / 1000.0,
+        ),
+        ("n".to_owned(), latencies.len() as f64),
+    ]);
+    result.peak_rss_mib = peak_rss_mib(pid);
+    drop(server);
+    Ok(result)
+}
