@@ -64,8 +64,14 @@ pub fn summarise(mut latencies_us: Vec<u32>, errors: u64, elapsed: Duration) -> 
     }
 }
 
-/// Runs workloads for `duration`: `mix[i]` is `(workload, connections)`. Returns the figures
-/// of each workload.
+/// Requests sent in the first part of a scenario are not measured: connections open, caches
+/// fill. A quarter of the measured time, at most one second.
+fn warm_up(duration: Duration) -> Duration {
+    (duration / 4).min(Duration::from_secs(1))
+}
+
+/// Runs workloads for `duration` after a [`warm_up`]: `mix[i]` is `(workload, connections)`.
+/// Returns the figures of each workload.
 pub async fn drive(
     base: &str,
     mix: Vec<(Workload, usize)>,
@@ -73,7 +79,8 @@ pub async fn drive(
     seed: u64,
 ) -> Vec<Stats> {
     let base = Arc::new(base.to_owned());
-    let started = Instant::now();
+    let measured_from = Instant::now() + warm_up(duration);
+    let until = measured_from + duration;
     let mut groups = Vec::new();
     for (g, (workload, connections)) in mix.into_iter().enumerate() {
         let workload = Arc::new(workload);
@@ -90,7 +97,7 @@ pub async fn drive(
                 let mut rng = StdRng::seed_from_u64(seed ^ ((g as u64) << 32) ^ c as u64);
                 let mut latencies = Vec::with_capacity(4096);
                 let mut errors = 0u64;
-                while started.elapsed() < duration {
+                while Instant::now() < until {
                     let request = &workload.requests[rng.random_range(0..workload.requests.len())];
                     let builder = match request {
                         Prepared::Get(path) => client.get(format!("{base}{path}")),
@@ -115,6 +122,9 @@ pub async fn drive(
                         Err(_) => false,
                     };
                     let took = sent.elapsed().as_micros().min(u128::from(u32::MAX)) as u32;
+                    if sent < measured_from {
+                        continue;
+                    }
                     if ok {
                         latencies.push(took);
                     } else {
@@ -135,7 +145,7 @@ pub async fn drive(
             latencies.extend(l);
             errors += e;
         }
-        out.push(summarise(latencies, errors, started.elapsed()));
+        out.push(summarise(latencies, errors, measured_from.elapsed()));
     }
     out
 }
@@ -144,14 +154,16 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
-/// Runs `call` from `connections` tasks for `duration` (library calls, no HTTP).
+/// Runs `call` from `connections` tasks for `duration` after a [`warm_up`] (library calls, no
+/// HTTP).
 pub async fn drive_calls<F, Fut>(connections: usize, duration: Duration, call: F) -> Stats
 where
     F: Fn(usize) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = bool> + Send,
 {
     let call = Arc::new(call);
-    let started = Instant::now();
+    let measured_from = Instant::now() + warm_up(duration);
+    let until = measured_from + duration;
     let mut tasks = Vec::new();
     for c in 0..connections {
         let call = call.clone();
@@ -159,16 +171,19 @@ where
             let mut latencies = Vec::new();
             let mut errors = 0u64;
             let mut i = c;
-            while started.elapsed() < duration {
+            while Instant::now() < until {
                 let sent = Instant::now();
                 let ok = call(i).await;
                 let took = sent.elapsed().as_micros().min(u128::from(u32::MAX)) as u32;
+                i += connections;
+                if sent < measured_from {
+                    continue;
+                }
                 if ok {
                     latencies.push(took);
                 } else {
                     errors += 1;
                 }
-                i += connections;
             }
             (latencies, errors)
         }));
@@ -180,7 +195,7 @@ where
         latencies.extend(l);
         errors += e;
     }
-    summarise(latencies, errors, started.elapsed())
+    summarise(latencies, errors, measured_from.elapsed())
 }
 
 #[cfg(test)]
