@@ -70,6 +70,60 @@ fn warm_up(duration: Duration) -> Duration {
     (duration / 4).min(Duration::from_secs(1))
 }
 
+/// When a scenario's measurement starts and ends.
+#[derive(Clone, Copy)]
+struct Window {
+    measured_from: Instant,
+    until: Instant,
+}
+
+impl Window {
+    fn after_warm_up(duration: Duration) -> Self {
+        let measured_from = Instant::now() + warm_up(duration);
+        Self {
+            measured_from,
+            until: measured_from + duration,
+        }
+    }
+}
+
+/// Latencies (µs) of the successful calls and the count of failed ones.
+type Record = (Vec<u32>, u64);
+
+/// One connection: `call` back to back until the window closes; calls sent during the warm-up
+/// are not recorded.
+async fn connection<Fut: Future<Output = bool>>(
+    window: Window,
+    mut call: impl FnMut() -> Fut,
+) -> Record {
+    let (mut latencies, mut errors) = (Vec::with_capacity(4096), 0);
+    while Instant::now() < window.until {
+        let sent = Instant::now();
+        let ok = call().await;
+        let took = sent.elapsed().as_micros().min(u128::from(u32::MAX)) as u32;
+        if sent < window.measured_from {
+            continue;
+        }
+        if ok {
+            latencies.push(took);
+        } else {
+            errors += 1;
+        }
+    }
+    (latencies, errors)
+}
+
+/// The figures of a group of connections.
+async fn gather(tasks: Vec<tokio::task::JoinHandle<Record>>, window: Window) -> Stats {
+    let (mut latencies, mut errors) = (Vec::new(), 0);
+    for t in tasks {
+        let (l, e) = t.await.expect("a load task");
+        latencies.extend(l);
+        errors += e;
+    }
+    summarise(latencies, errors, window.measured_from.elapsed())
+}
+
 /// Runs workloads for `duration` after a [`warm_up`]: `mix[i]` is `(workload, connections)`.
 /// Returns the figures of each workload.
 pub async fn drive(
@@ -79,8 +133,7 @@ pub async fn drive(
     seed: u64,
 ) -> Vec<Stats> {
     let base = Arc::new(base.to_owned());
-    let measured_from = Instant::now() + warm_up(duration);
-    let until = measured_from + duration;
+    let window = Window::after_warm_up(duration);
     let mut groups = Vec::new();
     for (g, (workload, connections)) in mix.into_iter().enumerate() {
         let workload = Arc::new(workload);
@@ -88,30 +141,27 @@ pub async fn drive(
         for c in 0..connections {
             let workload = workload.clone();
             let base = base.clone();
-            tasks.push(tokio::spawn(async move {
-                let client = reqwest::Client::builder()
-                    .pool_max_idle_per_host(1)
-                    .timeout(Duration::from_secs(30))
-                    .build()
-                    .expect("a client");
-                let mut rng = StdRng::seed_from_u64(seed ^ ((g as u64) << 32) ^ c as u64);
-                let mut latencies = Vec::with_capacity(4096);
-                let mut errors = 0u64;
-                while Instant::now() < until {
-                    let request = &workload.requests[rng.random_range(0..workload.requests.len())];
-                    let builder = match request {
-                        Prepared::Get(path) => client.get(format!("{base}{path}")),
-                        Prepared::Post(body) => client
-                            .post(format!("{base}/graphql"))
-                            .header("content-type", "application/json")
-                            .body(body.clone()),
-                    };
-                    let builder = match &workload.key {
-                        Some(k) => builder.bearer_auth(k),
-                        None => builder,
-                    };
-                    let sent = Instant::now();
-                    let ok = match builder.send().await {
+            let client = reqwest::Client::builder()
+                .pool_max_idle_per_host(1)
+                .timeout(Duration::from_secs(30))
+                .build()
+                .expect("a client");
+            let mut rng = StdRng::seed_from_u64(seed ^ ((g as u64) << 32) ^ c as u64);
+            tasks.push(tokio::spawn(connection(window, move || {
+                let request = &workload.requests[rng.random_range(0..workload.requests.len())];
+                let builder = match request {
+                    Prepared::Get(path) => client.get(format!("{base}{path}")),
+                    Prepared::Post(body) => client
+                        .post(format!("{base}/graphql"))
+                        .header("content-type", "application/json")
+                        .body(body.clone()),
+                };
+                let builder = match &workload.key {
+                    Some(k) => builder.bearer_auth(k),
+                    None => builder,
+                };
+                async move {
+                    match builder.send().await {
                         Ok(r) if r.status() == 200 => {
                             r.bytes().await.is_ok_and(|b| !contains(&b, b"\"errors\""))
                         }
@@ -120,32 +170,15 @@ pub async fn drive(
                             false
                         }
                         Err(_) => false,
-                    };
-                    let took = sent.elapsed().as_micros().min(u128::from(u32::MAX)) as u32;
-                    if sent < measured_from {
-                        continue;
-                    }
-                    if ok {
-                        latencies.push(took);
-                    } else {
-                        errors += 1;
                     }
                 }
-                (latencies, errors)
-            }));
+            })));
         }
         groups.push(tasks);
     }
     let mut out = Vec::new();
     for tasks in groups {
-        let mut latencies = Vec::new();
-        let mut errors = 0;
-        for t in tasks {
-            let (l, e) = t.await.expect("a load task");
-            latencies.extend(l);
-            errors += e;
-        }
-        out.push(summarise(latencies, errors, measured_from.elapsed()));
+        out.push(gather(tasks, window).await);
     }
     out
 }
@@ -159,43 +192,21 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 pub async fn drive_calls<F, Fut>(connections: usize, duration: Duration, call: F) -> Stats
 where
     F: Fn(usize) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = bool> + Send,
+    Fut: Future<Output = bool> + Send + 'static,
 {
     let call = Arc::new(call);
-    let measured_from = Instant::now() + warm_up(duration);
-    let until = measured_from + duration;
-    let mut tasks = Vec::new();
-    for c in 0..connections {
-        let call = call.clone();
-        tasks.push(tokio::spawn(async move {
-            let mut latencies = Vec::new();
-            let mut errors = 0u64;
+    let window = Window::after_warm_up(duration);
+    let tasks = (0..connections)
+        .map(|c| {
+            let call = call.clone();
             let mut i = c;
-            while Instant::now() < until {
-                let sent = Instant::now();
-                let ok = call(i).await;
-                let took = sent.elapsed().as_micros().min(u128::from(u32::MAX)) as u32;
+            tokio::spawn(connection(window, move || {
                 i += connections;
-                if sent < measured_from {
-                    continue;
-                }
-                if ok {
-                    latencies.push(took);
-                } else {
-                    errors += 1;
-                }
-            }
-            (latencies, errors)
-        }));
-    }
-    let mut latencies = Vec::new();
-    let mut errors = 0;
-    for t in tasks {
-        let (l, e) = t.await.expect("a call task");
-        latencies.extend(l);
-        errors += e;
-    }
-    summarise(latencies, errors, measured_from.elapsed())
+                call(i - connections)
+            }))
+        })
+        .collect();
+    gather(tasks, window).await
 }
 
 #[cfg(test)]

@@ -328,34 +328,24 @@ pub async fn at_size(opts: &Options) -> anyhow::Result<SizeResult> {
         .filter(outbox::Column::ProcessedAt.is_null())
         .exec(&db)
         .await?;
-    let partner = keys::create(
-        &db,
-        &reference,
-        NewKey {
-            name: "bench partner".into(),
-            role: Role::Partner,
+    let key = |name: &str, role| {
+        let new = NewKey {
+            name: name.into(),
+            role,
             provinces: vec![],
             outlet_id: None,
             expires_at: None,
-        },
-    )
-    .await
-    .map_err(|e| anyhow::anyhow!(e.message()))?
-    .1;
-    let admin = keys::create(
-        &db,
-        &reference,
-        NewKey {
-            name: "bench admin".into(),
-            role: Role::Admin,
-            provinces: vec![],
-            outlet_id: None,
-            expires_at: None,
-        },
-    )
-    .await
-    .map_err(|e| anyhow::anyhow!(e.message()))?
-    .1;
+        };
+        let (db, reference) = (&db, &reference);
+        async move {
+            keys::create(db, reference, new)
+                .await
+                .map(|(_, key)| key)
+                .map_err(|e| anyhow::anyhow!(e.message()))
+        }
+    };
+    let partner = key("bench partner", Role::Partner).await?;
+    let admin = key("bench admin", Role::Admin).await?;
     let slugs: Vec<String> = product::Entity::find()
         .select_only()
         .column(product::Column::Slug)
