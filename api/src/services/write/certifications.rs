@@ -10,7 +10,7 @@ use sea_orm::{
     QueryFilter,
 };
 
-use super::{Writer, bad, field, optional_text, reindex_products, stale, text};
+use super::{Writer, bad, field, optional_text, reindex_products, text, update_unless_stale};
 use crate::{
     clock,
     domain::{
@@ -244,19 +244,16 @@ pub async fn update(
         model.certificate_number = Set(optional_text("certificateNumber", Some(v), limits::SHORT)?);
     }
     let txn = crate::db::begin_write(w.db).await?;
-    let result = certification::Entity::update_many()
-        .set(model)
-        .filter(certification::Column::Id.eq(id))
-        .filter(certification::Column::UpdatedAt.eq(expected_updated_at))
-        .exec(&txn)
-        .await?;
-    if result.rows_affected == 0 {
-        return Err(stale("certification", current.updated_at));
-    }
-    let updated = certification::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("no certification {id}")))?;
+    let updated = update_unless_stale::<certification::Entity, _>(
+        &txn,
+        model,
+        (certification::Column::Id, certification::Column::UpdatedAt),
+        id,
+        Some(expected_updated_at),
+        current.updated_at,
+        "certification",
+    )
+    .await?;
     finish(&w, txn, &product, "UPDATE", Some(&current), &updated).await?;
     Ok(updated)
 }

@@ -13,7 +13,8 @@ use ocop_entities::{
     product,
 };
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    PrimaryKeyTrait, QueryFilter, QuerySelect,
 };
 
 use crate::{
@@ -116,8 +117,39 @@ where
     Ok(slug.into_inner())
 }
 
+/// Writes `model` to row `id` of `E` if its `updated_at` is still `expected` (whatever it is,
+/// when `None`), and reads the row back. A row changed meanwhile is a `CONFLICT` that gives
+/// `seen`, the `updated_at` the caller was shown.
+pub async fn update_unless_stale<E, C>(
+    db: &C,
+    model: E::ActiveModel,
+    (id_column, updated_at_column): (E::Column, E::Column),
+    id: i64,
+    expected: Option<DateTime<Utc>>,
+    seen: DateTime<Utc>,
+    what: &str,
+) -> AppResult<E::Model>
+where
+    C: ConnectionTrait,
+    E: EntityTrait,
+    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+    <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<i64>,
+{
+    let mut update = E::update_many().set(model).filter(id_column.eq(id));
+    if let Some(expected) = expected {
+        update = update.filter(updated_at_column.eq(expected));
+    }
+    if update.exec(db).await?.rows_affected == 0 {
+        return Err(stale(what, seen));
+    }
+    E::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no {what} {id}")))
+}
+
 /// A stale `expectedUpdatedAt`.
-pub fn stale(what: &str, current: DateTime<Utc>) -> AppError {
+fn stale(what: &str, current: DateTime<Utc>) -> AppError {
     AppError::conflict(
         "input.expectedUpdatedAt",
         format!(

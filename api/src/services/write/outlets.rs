@@ -10,8 +10,8 @@ use sea_orm::{
 };
 
 use super::{
-    Writer, bad, field, free_slug, optional_text, reindex_outlet, reindex_products, stale, text,
-    ward_in_province,
+    Writer, bad, field, free_slug, optional_text, reindex_outlet, reindex_products, text,
+    update_unless_stale, ward_in_province,
 };
 use crate::{
     clock,
@@ -181,19 +181,16 @@ pub async fn update(
         )
         .await?);
     }
-    let result = outlet::Entity::update_many()
-        .set(model)
-        .filter(outlet::Column::Id.eq(id))
-        .filter(outlet::Column::UpdatedAt.eq(expected_updated_at))
-        .exec(&txn)
-        .await?;
-    if result.rows_affected == 0 {
-        return Err(stale("outlet", current.updated_at));
-    }
-    let updated = outlet::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("no outlet {id}")))?;
+    let updated = update_unless_stale::<outlet::Entity, _>(
+        &txn,
+        model,
+        (outlet::Column::Id, outlet::Column::UpdatedAt),
+        id,
+        Some(expected_updated_at),
+        current.updated_at,
+        "outlet",
+    )
+    .await?;
     audit::record(
         &txn,
         w.caller,

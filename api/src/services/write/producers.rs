@@ -2,11 +2,11 @@
 
 use chrono::{DateTime, Utc};
 use ocop_entities::{producer, producer::ProducerKind};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 
 use super::{
-    Writer, bad, field, free_slug, optional_text, products_of_producer, reindex_products, stale,
-    text, ward_in_province,
+    Writer, bad, field, free_slug, optional_text, products_of_producer, reindex_products, text,
+    update_unless_stale, ward_in_province,
 };
 use crate::{
     clock,
@@ -174,19 +174,16 @@ pub async fn update(
         )
         .await?);
     }
-    let result = producer::Entity::update_many()
-        .set(model)
-        .filter(producer::Column::Id.eq(id))
-        .filter(producer::Column::UpdatedAt.eq(expected_updated_at))
-        .exec(&txn)
-        .await?;
-    if result.rows_affected == 0 {
-        return Err(stale("producer", current.updated_at));
-    }
-    let updated = producer::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("no producer {id}")))?;
+    let updated = update_unless_stale::<producer::Entity, _>(
+        &txn,
+        model,
+        (producer::Column::Id, producer::Column::UpdatedAt),
+        id,
+        Some(expected_updated_at),
+        current.updated_at,
+        "producer",
+    )
+    .await?;
     audit::record(
         &txn,
         w.caller,

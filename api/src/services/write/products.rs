@@ -5,10 +5,11 @@ use ocop_entities::{
     StringList, producer,
     product::{self, CertState, ProductStatus},
 };
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 
 use super::{
-    Writer, bad, field, free_slug, optional_text, reindex_products, stale, text, ward_in_province,
+    Writer, bad, field, free_slug, optional_text, reindex_products, text, update_unless_stale,
+    ward_in_province,
 };
 use crate::{
     clock,
@@ -278,19 +279,16 @@ async fn write(
         )
         .await?);
     }
-    let mut update = product::Entity::update_many()
-        .set(model)
-        .filter(product::Column::Id.eq(id));
-    if let Some(expected) = expected_updated_at {
-        update = update.filter(product::Column::UpdatedAt.eq(expected));
-    }
-    if update.exec(&txn).await?.rows_affected == 0 {
-        return Err(stale("product", current.updated_at));
-    }
-    let updated = product::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("no product {id}")))?;
+    let updated = update_unless_stale::<product::Entity, _>(
+        &txn,
+        model,
+        (product::Column::Id, product::Column::UpdatedAt),
+        id,
+        expected_updated_at,
+        current.updated_at,
+        "product",
+    )
+    .await?;
     audit::record(
         &txn,
         w.caller,
