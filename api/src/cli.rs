@@ -35,6 +35,8 @@ pub enum Command {
     },
     /// Rebuild the search index from the database beside the live one, then switch to it.
     Reindex,
+    /// Show the change log: its head position, what is kept, and the retention window.
+    Changes,
     /// Manage API keys.
     Keys {
         /// What to do with keys.

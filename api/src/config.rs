@@ -61,12 +61,18 @@ pub struct Settings {
     pub meili_index_prefix: String,
     /// `OCOP_DEMO`: load the demo catalogue into an empty database at start-up.
     pub demo: bool,
-    /// `OCOP_OUTBOX_WORKER`: run the outbox worker that keeps the search index up to date (turn
-    /// it off on replicas that should only serve).
-    pub outbox_worker: bool,
-    /// `OCOP_OUTBOX_LEASE_SECS`: how long a worker's claim on a batch of outbox rows holds; after
-    /// a crash, the rows it held are taken up again once their claim lapses.
-    pub outbox_lease_secs: u64,
+    /// `OCOP_INDEX_FOLLOWER`: run the follower that keeps this server's search index in step
+    /// with the change log (off only for tests and tools).
+    pub index_follower: bool,
+    /// `OCOP_SEARCH_LEASE_SECS`: with Meilisearch (one index for every server), how long one
+    /// server's lease on applying changes holds; after a crash another takes over once it lapses.
+    pub search_lease_secs: u64,
+    /// `OCOP_CHANGE_LOG_RETENTION_DAYS`: how long change-log entries are kept before compaction;
+    /// a reader whose position is older must start again from a snapshot.
+    pub change_log_retention_days: u32,
+    /// `OCOP_READY_MAX_LAG_SECS`: `/ready` answers 503 while this server's search index lags the
+    /// change log by more than this (or is being built).
+    pub ready_max_lag_secs: u64,
     /// `RUST_LOG`: log filter.
     pub rust_log: String,
     /// `OCOP_LOG_FORMAT`: `pretty` or `json`; default: `json` in production, else `pretty`.
@@ -97,8 +103,10 @@ impl Default for Settings {
             meili_master_key: None,
             meili_index_prefix: "ocop_".to_owned(),
             demo: true,
-            outbox_worker: true,
-            outbox_lease_secs: 30,
+            index_follower: true,
+            search_lease_secs: 30,
+            change_log_retention_days: 30,
+            ready_max_lag_secs: 30,
             rust_log: "info,sqlx=warn,sea_orm=warn,tantivy=warn".to_owned(),
             log_format: None,
             expose_sql_count: false,
@@ -137,8 +145,11 @@ impl Settings {
         if self.db_max_connections == 0 {
             anyhow::bail!("invalid configuration: db_max_connections must be at least 1");
         }
-        if self.outbox_lease_secs == 0 {
-            anyhow::bail!("invalid configuration: outbox_lease_secs must be at least 1");
+        if self.change_log_retention_days == 0 {
+            anyhow::bail!("invalid configuration: change_log_retention_days must be at least 1");
+        }
+        if self.search_lease_secs == 0 {
+            anyhow::bail!("invalid configuration: search_lease_secs must be at least 1");
         }
         if let Some(url) = &self.database_url {
             let url = url.expose_secret();

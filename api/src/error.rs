@@ -32,6 +32,8 @@ pub enum AppError {
         /// What clashed.
         message: String,
     },
+    /// A change-log cursor older than the retention window: start again from a snapshot.
+    ResyncRequired(String),
     /// Too many requests.
     RateLimited {
         /// Seconds until a retry may succeed.
@@ -66,7 +68,10 @@ impl AppError {
     pub fn message(&self) -> String {
         match self {
             Self::BadInput { message, .. } | Self::Conflict { message, .. } => message.clone(),
-            Self::NotFound(m) | Self::Unauthenticated(m) | Self::Forbidden(m) => m.clone(),
+            Self::NotFound(m)
+            | Self::Unauthenticated(m)
+            | Self::Forbidden(m)
+            | Self::ResyncRequired(m) => m.clone(),
             Self::RateLimited { retry_after_secs } => {
                 format!("too many requests; retry after {retry_after_secs} s")
             }
@@ -86,6 +91,7 @@ impl AppError {
             Self::Unauthenticated(_) => "UNAUTHENTICATED",
             Self::Forbidden(_) => "FORBIDDEN",
             Self::Conflict { .. } => "CONFLICT",
+            Self::ResyncRequired(_) => "RESYNC_REQUIRED",
             Self::RateLimited { .. } => "RATE_LIMITED",
             Self::SearchUnavailable(_) => "SEARCH_UNAVAILABLE",
             Self::DatabaseUnavailable(_) => "DATABASE_UNAVAILABLE",

@@ -10,6 +10,7 @@ use anyhow::Context;
 use clap::Parser;
 use ocop_api::{
     cli::{Cli, Command, KeysCommand},
+    commands,
     config::Settings,
     db, indexing,
     interchange::{self, ImportError, import::Progress},
@@ -107,11 +108,17 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 }
             };
             eprintln!(
-                "exported {} producers, {} products, {} outlets",
-                report.producers, report.products, report.outlets
+                "exported {} producers, {} products, {} outlets at change-log position {} \
+                 (follow catalogueChanges from the header's changeLogCursor)",
+                report.producers, report.products, report.outlets, report.position
             );
         }
         Command::Keys { command } => return keys(command, settings).await,
+        Command::Changes => {
+            let db = db::connect(&settings).await?;
+            db::migrate(&db).await?;
+            println!("{}", commands::changes::summary(&db, &settings).await?);
+        }
         Command::Reindex => {
             let db = db::connect(&settings).await?;
             db::migrate(&db).await?;
@@ -125,13 +132,21 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 std::io::stderr().is_terminal(),
             )
             .await?;
+            if !search.keeps_position() {
+                indexing::follower::set_shared_position(
+                    &db,
+                    &format!("meilisearch:{}", settings.meili_index_prefix),
+                    report.position,
+                )
+                .await?;
+            }
             eprintln!(
-                "reindexed {} products and {} outlets into the {} index in {:.1} s ({} recent changes replayed)",
+                "reindexed {} products and {} outlets into the {} index in {:.1} s (at change-log position {})",
                 report.products,
                 report.outlets,
                 search.name(),
                 started.elapsed().as_secs_f64(),
-                report.replayed
+                report.position
             );
         }
     }

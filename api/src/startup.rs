@@ -1,5 +1,5 @@
 //! Building and running the service: database, migrations, reference data, demo catalogue,
-//! search backend and outbox worker, schema, router; graceful shutdown.
+//! search backend and index follower, schema, router; graceful shutdown.
 
 use std::{net::SocketAddr, sync::Arc};
 
@@ -12,7 +12,7 @@ use crate::{
     config::Settings,
     db, demo,
     graphql::{self, AppSchema, Shared},
-    indexing::{self, OutboxWorker, SyncStatus, worker::WorkerConfig},
+    indexing::{self, IndexFollower, SyncStatus, follower::FollowerConfig},
     rate_limit::RateLimits,
     reference::ReferenceData,
     routes,
@@ -41,7 +41,7 @@ pub struct AppState {
 pub struct Application {
     listener: TcpListener,
     state: AppState,
-    worker: OutboxWorker,
+    follower: IndexFollower,
 }
 
 impl Application {
@@ -67,28 +67,23 @@ impl Application {
         if settings.demo {
             demo::load_if_empty(&db, &reference).await?;
         }
-        if search.needs_rebuild() {
-            // Searches find nothing until the rebuilt index is switched in.
-            let (db, reference, search) = (db.clone(), reference.clone(), search.clone());
-            tokio::spawn(async move {
-                match indexing::reindex::reindex(&db, &reference, &search, false).await {
-                    Ok(report) => tracing::info!(?report, "search index rebuilt from the database"),
-                    Err(e) => tracing::error!(
-                        error = format!("{e:#}"),
-                        "rebuilding the search index failed; run `ocop reindex`"
-                    ),
-                }
-            });
-        }
-        let status = Arc::new(SyncStatus::new(search.name()));
-        let worker = OutboxWorker::new(
+        // An index with no position (new, or left by another version) is built by the
+        // follower before it follows; searches find nothing until then.
+        let status = Arc::new(SyncStatus::new(
+            search.name(),
+            format!("meilisearch:{}", settings.meili_index_prefix),
+        ));
+        let follower = IndexFollower::new(
             db.clone(),
             reference.clone(),
             search.clone(),
             status.clone(),
-            WorkerConfig {
-                lease: std::time::Duration::from_secs(settings.outbox_lease_secs),
-                ..WorkerConfig::default()
+            FollowerConfig {
+                lease: std::time::Duration::from_secs(settings.search_lease_secs),
+                retention: std::time::Duration::from_secs(
+                    u64::from(settings.change_log_retention_days) * 24 * 3600,
+                ),
+                ..FollowerConfig::default()
             },
         );
         let limiter = Arc::new(RateLimits::new(&settings.limits));
@@ -119,7 +114,7 @@ impl Application {
         Ok(Self {
             listener,
             state,
-            worker,
+            follower,
         })
     }
 
@@ -135,8 +130,8 @@ impl Application {
         &self.state
     }
 
-    /// Serves until `shutdown` completes, then finishes in-flight requests, stops the outbox
-    /// worker after its current batch, and returns.
+    /// Serves until `shutdown` completes, then finishes in-flight requests, stops the index
+    /// follower after its current pass, and returns.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -147,8 +142,8 @@ impl Application {
         let worker = self
             .state
             .settings
-            .outbox_worker
-            .then(|| tokio::spawn(self.worker.run(worker_stopped)));
+            .index_follower
+            .then(|| tokio::spawn(self.follower.run(worker_stopped)));
         tracing::info!(
             %addr,
             graphiql = format!("http://{addr}/graphql"),
@@ -166,7 +161,7 @@ impl Application {
         if let Some(worker) = worker
             && let Err(e) = worker.await
         {
-            tracing::error!(error = %e, "the outbox worker panicked");
+            tracing::error!(error = %e, "the index follower panicked");
         }
         self.state.db.clone().close().await.ok();
         served.context("server error")?;

@@ -3,8 +3,8 @@
 //! - SIGKILL in the middle of writes and of an import: after a restart the database holds only
 //!   whole transactions (every acknowledged write, no part of an import, each product agreeing
 //!   with its audit trail) and the search index catches up with it.
-//! - SIGTERM: a request in flight finishes, the outbox worker stops after its batch holding
-//!   nothing, the process exits 0, and nothing is half-written.
+//! - SIGTERM: a request in flight finishes, the index follower stops after its pass, giving up
+//!   any lease it held, the process exits 0, and nothing is half-written.
 //!
 //! Each runs on SQLite with the embedded index, on PostgreSQL when `TEST_DATABASE_URL` is set,
 //! and on Meilisearch when `MEILI_URL` is set; a variant that cannot run says why.
@@ -18,7 +18,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use ocop_entities::{audit_log, outbox, product};
+use ocop_entities::{audit_log, product, search_cursor};
 use ocop_tests::{
     TestDatabase,
     fixtures::{Catalogue, ProductSpec, wards, word},
@@ -69,7 +69,7 @@ impl Site {
         let mut env: Vec<(String, String)> = [
             ("OCOP_DATA_DIR", dir.path().to_str().expect("a UTF-8 path")),
             ("OCOP_DEMO", "false"),
-            ("OCOP_OUTBOX_LEASE_SECS", "3"),
+            ("OCOP_SEARCH_LEASE_SECS", "3"),
             ("OCOP_LIMITS__KEY_PER_SECOND", "100000"),
             ("OCOP_LIMITS__KEY_BURST", "100000"),
             ("OCOP_LIMITS__ANONYMOUS_PER_SECOND", "100000"),
@@ -303,7 +303,7 @@ impl Client {
             .expect("a count")
     }
 
-    /// Waits until the outbox is drained.
+    /// Waits until the index has caught up with the change log.
     async fn wait_synced(&self, limit: Duration) -> Duration {
         let started = Instant::now();
         loop {
@@ -702,20 +702,19 @@ async fn terminated_with_a_request_in_flight(setup: Setup) {
     let status = server.exit_status(Duration::from_secs(20)).await;
     assert!(status.success(), "exit status {status}: {}", server.log());
     let log = server.log();
-    let worker_stopped = log.find("outbox worker stopped").expect(&log);
+    let worker_stopped = log.find("index follower stopped").expect(&log);
     let server_stopped = log.find("ocop-catalog stopped").expect(&log);
     assert!(worker_stopped < server_stopped, "{log}");
     for w in writers {
         w.await.expect("a writer");
     }
     let db = site.database().await;
-    let held = outbox::Entity::find()
-        .filter(outbox::Column::ProcessedAt.is_null())
-        .filter(outbox::Column::ClaimedUntil.is_not_null())
+    let held = search_cursor::Entity::find()
+        .filter(search_cursor::Column::Owner.is_not_null())
         .count(&db)
         .await
         .expect("a count");
-    assert_eq!(held, 0, "the worker stopped holding no outbox rows");
+    assert_eq!(held, 0, "the follower stopped holding no lease");
     db.close().await.ok();
     let server = site.serve().await;
     check_whole(&site, &server, &histories, None).await;

@@ -20,14 +20,14 @@ use ocop_api::{
     reference::ReferenceData,
     services::keys::{self, NewKey},
 };
-use ocop_entities::{api_key::Role, outbox, outlet, product};
+use ocop_entities::{api_key::Role, outlet, product};
 use ocop_search::{
     ProductFilters, ProductSearch, SearchBackend, SearchSort,
     embedded::EmbeddedBackend,
     meili::{MeiliBackend, MeiliOptions},
 };
 use rand::{Rng, SeedableRng, rngs::StdRng};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 use serde_json::json;
 
@@ -320,14 +320,17 @@ pub async fn at_size(opts: &Options) -> anyhow::Result<SizeResult> {
     let search = engine.open()?;
     result.engine = search.name().to_owned();
     let started = Instant::now();
-    reindex(&db, &reference, &search, false).await?;
+    let rebuilt = reindex(&db, &reference, &search, false).await?;
     result.reindex_s = started.elapsed().as_secs_f64();
-    // The rebuild covers every change imported before it; nothing else writes meanwhile.
-    outbox::Entity::update_many()
-        .col_expr(outbox::Column::ProcessedAt, Expr::value(chrono::Utc::now()))
-        .filter(outbox::Column::ProcessedAt.is_null())
-        .exec(&db)
+    // The rebuilt index is at the log's head; the server follows from there.
+    if let Engine::Meili(options) = &engine {
+        ocop_api::indexing::follower::set_shared_position(
+            &db,
+            &format!("meilisearch:{}", options.index_prefix),
+            rebuilt.position,
+        )
         .await?;
+    }
     let key = |name: &str, role| {
         let new = NewKey {
             name: name.into(),

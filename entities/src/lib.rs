@@ -8,16 +8,17 @@ pub mod audit_log;
 pub mod catalogue_version;
 pub mod category;
 pub mod certification;
+pub mod change_log;
 pub mod ext;
 pub mod former_province;
 pub mod listing;
-pub mod outbox;
 pub mod outlet;
 pub mod producer;
 pub mod product;
 pub mod province;
 pub mod province_alias;
 pub mod region;
+pub mod search_cursor;
 pub mod string_list;
 pub mod ward;
 

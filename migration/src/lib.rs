@@ -12,6 +12,7 @@ mod m20261122_000002_catalogue;
 mod m20261122_000003_outbox;
 mod m20261123_000004_keys_and_audit;
 mod m20261123_000005_catalogue_version;
+mod m20261202_000006_change_log;
 pub mod reference_data;
 
 /// Runs the migrations in order.
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_outbox::Migration),
             Box::new(m20261123_000004_keys_and_audit::Migration),
             Box::new(m20261123_000005_catalogue_version::Migration),
+            Box::new(m20261202_000006_change_log::Migration),
         ]
     }
 }

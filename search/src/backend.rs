@@ -31,6 +31,21 @@ pub enum SearchError {
     Outdated(String),
 }
 
+/// Documents for both indexes, written together up to a change-log position.
+#[derive(Clone, Debug, Default)]
+pub struct IndexBatch {
+    /// Products to add or replace.
+    pub products: Vec<ProductDocument>,
+    /// Products to remove.
+    pub delete_products: Vec<i64>,
+    /// Outlets to add or replace.
+    pub outlets: Vec<OutletDocument>,
+    /// Outlets to remove.
+    pub delete_outlets: Vec<i64>,
+    /// The change-log position the index is at once the batch is written.
+    pub position: i64,
+}
+
 /// A search engine holding two indexes: products and outlets.
 #[async_trait]
 pub trait SearchBackend: Send + Sync {
@@ -56,6 +71,33 @@ pub trait SearchBackend: Send + Sync {
         upsert: Vec<OutletDocument>,
         delete: Vec<i64>,
     ) -> Result<(), SearchError>;
+
+    /// Writes a batch. An engine that keeps its own position ([`SearchBackend::keeps_position`])
+    /// records `batch.position` in the same durable commit as the documents.
+    async fn apply(&self, batch: IndexBatch) -> Result<(), SearchError> {
+        if !batch.outlets.is_empty() || !batch.delete_outlets.is_empty() {
+            self.write_outlets(batch.outlets, batch.delete_outlets)
+                .await?;
+        }
+        if !batch.products.is_empty() || !batch.delete_products.is_empty() {
+            self.write_products(batch.products, batch.delete_products)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Whether the index records its change-log position itself: true for an index of this
+    /// server's own (embedded), false for one that every server shares (Meilisearch), whose
+    /// position the database keeps.
+    fn keeps_position(&self) -> bool {
+        false
+    }
+
+    /// The change-log position the index is at, if it keeps one and has one (a new index, or
+    /// one written by a version without positions, has none and must be rebuilt).
+    fn position(&self) -> Option<i64> {
+        None
+    }
 
     /// Searches products.
     async fn search_products(&self, query: &ProductSearch) -> Result<ProductHits, SearchError>;
@@ -88,6 +130,7 @@ pub trait Rebuild: Send {
     /// Adds outlets.
     async fn add_outlets(&mut self, docs: Vec<OutletDocument>) -> Result<(), SearchError>;
 
-    /// Makes the new index the live one, atomically.
-    async fn finish(self: Box<Self>) -> Result<(), SearchError>;
+    /// Makes the new index the live one, atomically. The index is then at change-log
+    /// `position` (recorded with it by an engine that keeps its position).
+    async fn finish(self: Box<Self>, position: i64) -> Result<(), SearchError>;
 }

@@ -12,7 +12,7 @@ pub mod query;
 pub mod settings;
 pub mod text;
 
-pub use backend::{Rebuild, SearchBackend, SearchError};
+pub use backend::{IndexBatch, Rebuild, SearchBackend, SearchError};
 pub use document::{OutletDocument, ProductDocument};
 pub use query::{
     FacetCounts, FacetField, OutletHits, OutletSearch, ProductFilters, ProductHits, ProductSearch,

@@ -449,7 +449,7 @@ async fn a_rebuild_fills_new_indexes_and_swaps_them_in() {
         .add_products(vec![product(1), product(2)])
         .await
         .unwrap();
-    rebuild.finish().await.unwrap();
+    rebuild.finish(0).await.unwrap();
 
     let requests = server.received_requests().await.unwrap();
     let docs = requests

@@ -9,14 +9,15 @@ use std::sync::{
 
 use async_trait::async_trait;
 use ocop_search::{
-    OutletDocument, OutletHits, OutletSearch, ProductDocument, ProductHits, ProductSearch, Rebuild,
-    SearchBackend, SearchError,
+    IndexBatch, OutletDocument, OutletHits, OutletSearch, ProductDocument, ProductHits,
+    ProductSearch, Rebuild, SearchBackend, SearchError,
 };
 
 /// A search backend that can be switched off.
 pub struct FaultySearch {
     inner: Arc<dyn SearchBackend>,
     down: AtomicBool,
+    shared: bool,
     written: Mutex<Vec<i64>>,
 }
 
@@ -26,8 +27,16 @@ impl FaultySearch {
         Self {
             inner,
             down: AtomicBool::new(false),
+            shared: false,
             written: Mutex::new(Vec::new()),
         }
+    }
+
+    /// Makes it behave as an index every server shares (as Meilisearch is): it keeps no
+    /// position of its own, so the database keeps it.
+    pub fn shared(mut self) -> Self {
+        self.shared = true;
+        self
     }
 
     /// Takes the engine down (`true`) or brings it back (`false`).
@@ -84,6 +93,30 @@ impl SearchBackend for FaultySearch {
     ) -> Result<(), SearchError> {
         self.check()?;
         self.inner.write_outlets(upsert, delete).await
+    }
+
+    async fn apply(&self, batch: IndexBatch) -> Result<(), SearchError> {
+        self.check()?;
+        let ids: Vec<i64> = batch.products.iter().map(|d| d.id).collect();
+        self.inner.apply(batch).await?;
+        self.written.lock().unwrap().extend(ids);
+        Ok(())
+    }
+
+    fn keeps_position(&self) -> bool {
+        !self.shared && self.inner.keeps_position()
+    }
+
+    fn position(&self) -> Option<i64> {
+        if self.shared {
+            None
+        } else {
+            self.inner.position()
+        }
+    }
+
+    fn needs_rebuild(&self) -> bool {
+        self.inner.needs_rebuild()
     }
 
     async fn search_products(&self, query: &ProductSearch) -> Result<ProductHits, SearchError> {

@@ -42,7 +42,7 @@ pub enum Backend {
 pub struct TestOptions {
     /// Load the demo catalogue into the empty database.
     pub demo: bool,
-    /// Do not run the outbox worker (tests drive workers themselves).
+    /// Do not run the index follower (tests drive followers themselves).
     pub no_worker: bool,
     /// Request limits; default: the production defaults with rate limits high enough for tests
     /// that send many requests.
@@ -83,7 +83,7 @@ impl TestOptions {
         }
     }
 
-    /// An empty catalogue and no outbox worker.
+    /// An empty catalogue and no index follower.
     pub fn without_worker() -> Self {
         Self {
             no_worker: true,
@@ -179,7 +179,7 @@ impl TestApp {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             data_dir: dir.path().join("data"),
             demo: options.demo,
-            outbox_worker: !options.no_worker,
+            index_follower: !options.no_worker,
             db_acquire_timeout_ms: 1000,
             limits: options
                 .limits
@@ -354,7 +354,7 @@ impl TestApp {
         text.lines().skip(1).map(|l| format!("{l}\n")).collect()
     }
 
-    /// Waits until the outbox is drained (every committed change is in the index), or panics
+    /// Waits until the index has caught up with the change log (every committed change is in the index), or panics
     /// after `limit`. Returns how long it took.
     pub async fn wait_for_sync(&self, limit: Duration) -> Duration {
         let started = Instant::now();
@@ -368,6 +368,25 @@ impl TestApp {
             assert!(
                 started.elapsed() < limit,
                 "the index did not catch up within {limit:?}: {data}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Polls `/ready` until it answers 200 (the database answers and the search index is built
+    /// and in step), or panics after `limit` with the last answer. Returns the body.
+    pub async fn wait_ready(&self, limit: Duration) -> serde_json::Value {
+        let started = Instant::now();
+        loop {
+            let ready = self.client().get(self.url("/ready")).send().await.unwrap();
+            let status = ready.status();
+            let body: serde_json::Value = ready.json().await.unwrap();
+            if status == 200 {
+                return body;
+            }
+            assert!(
+                started.elapsed() < limit,
+                "not ready within {limit:?}: {status} {body}"
             );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }

@@ -29,6 +29,10 @@ pub struct CertificationsOf(pub i64);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ListingsOf(pub i64);
 
+/// One listing by outlet and product (any outlet status).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ListingKey(pub i64, pub i64);
+
 /// The one loader behind every key kind above.
 pub struct DbLoader {
     db: DatabaseConnection,
@@ -132,5 +136,26 @@ impl Loader<ListingsOf> for DbLoader {
             out.entry(ListingsOf(r.product_id)).or_default().push(r);
         }
         Ok(out)
+    }
+}
+
+impl Loader<ListingKey> for DbLoader {
+    type Value = listing::Model;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[ListingKey]) -> LoadResult<ListingKey, Self::Value> {
+        let outlets: Vec<i64> = keys.iter().map(|k| k.0).collect();
+        let products: Vec<i64> = keys.iter().map(|k| k.1).collect();
+        let rows = listing::Entity::find()
+            .filter(listing::Column::OutletId.is_in(outlets))
+            .filter(listing::Column::ProductId.is_in(products))
+            .all(&self.db)
+            .await?;
+        let wanted: std::collections::HashSet<&ListingKey> = keys.iter().collect();
+        Ok(rows
+            .into_iter()
+            .map(|r| (ListingKey(r.outlet_id, r.product_id), r))
+            .filter(|(k, _)| wanted.contains(k))
+            .collect())
     }
 }

@@ -24,6 +24,7 @@ pub struct Query(
     query::outlets::OutletQuery,
     query::search::SearchQuery,
     query::audit::AuditQuery,
+    query::changes::ChangesQuery,
 );
 
 /// The schema type served at `/graphql`.

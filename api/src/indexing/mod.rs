@@ -1,13 +1,13 @@
 //! Keeping the search index in step with the database: the one place where entities become
-//! search documents ([`documents`]), the outbox worker that applies committed changes
-//! ([`worker`]), the full rebuild behind `ocop reindex` ([`reindex`]) and the sync status
+//! search documents ([`documents`]), the follower that applies the change log to this server's
+//! index ([`follower`]), the full rebuild behind `ocop reindex` ([`reindex`]) and the sync status
 //! ([`status`]).
 
 pub mod backend;
 pub mod documents;
+pub mod follower;
 pub mod reindex;
 pub mod status;
-pub mod worker;
 
+pub use follower::IndexFollower;
 pub use status::SyncStatus;
-pub use worker::OutboxWorker;

@@ -1,18 +1,21 @@
 //! `ocop reindex`: rebuilds the whole index from the database beside the live one, then swaps it
 //! in; searches keep answering from the live index meanwhile.
+//!
+//! The change log's head is read before the first row: every change up to it is in the rows read
+//! afterwards, so the new index is at that position, and the follower goes on from there
+//! (changes committed during the rebuild are applied again, which rewrites the same documents).
 
 use std::sync::Arc;
 
-use chrono::Utc;
 use indicatif::{ProgressBar, ProgressStyle};
-use ocop_entities::{outlet, product};
+use ocop_entities::{ext::change_log, outlet, product};
 use ocop_search::SearchBackend;
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect,
 };
 
-use super::{documents, worker};
+use super::documents;
 use crate::reference::ReferenceData;
 
 /// Ids read (and documents written) per batch.
@@ -25,8 +28,8 @@ pub struct ReindexReport {
     pub products: usize,
     /// Outlet documents written.
     pub outlets: usize,
-    /// Outbox rows put back to pending because they may have been missed by the snapshot.
-    pub replayed: u64,
+    /// The change-log position the new index is at.
+    pub position: i64,
 }
 
 /// Rebuilds every document. `progress` draws a bar on stderr (when it is a terminal).
@@ -36,7 +39,7 @@ pub async fn reindex(
     search: &Arc<dyn SearchBackend>,
     progress: bool,
 ) -> anyhow::Result<ReindexReport> {
-    let started = Utc::now();
+    let position = change_log::state(db).await?.head;
     let total = product::Entity::find().count(db).await? + outlet::Entity::find().count(db).await?;
     let bar = if progress {
         ProgressBar::new(total)
@@ -49,7 +52,10 @@ pub async fn reindex(
             .progress_chars("=> "),
     );
     let mut rebuild = search.begin_rebuild().await?;
-    let mut report = ReindexReport::default();
+    let mut report = ReindexReport {
+        position,
+        ..ReindexReport::default()
+    };
     // Reading a batch overlaps with indexing the one before it.
     let (mut last, mut pending) = (0, Vec::new());
     loop {
@@ -87,15 +93,13 @@ pub async fn reindex(
         pending_outlets = docs;
         bar.inc(ids.len() as u64);
     }
-    rebuild.finish().await?;
-    // Changes committed while the snapshot was read may be missing from it: replay them. The
-    // margin covers transactions that started before the rebuild and committed during it.
-    report.replayed = worker::repend_since(db, started - chrono::Duration::seconds(60)).await?;
+    rebuild.finish(position).await?;
+    report.position = position;
     bar.finish_and_clear();
     tracing::info!(
         products = report.products,
         outlets = report.outlets,
-        replayed = report.replayed,
+        position = report.position,
         "search index rebuilt"
     );
     Ok(report)

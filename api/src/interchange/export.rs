@@ -1,11 +1,19 @@
-//! `ocop export`: writes the whole catalogue in the interchange format, streaming products in
+//! `ocop export` and `GET /export`: the whole catalogue in the interchange format, streamed in
 //! batches so that memory stays flat however large the catalogue is.
+//!
+//! The export reads one snapshot (a repeatable-read, read-only transaction on PostgreSQL; a read
+//! transaction on SQLite, whose WAL mode gives it a snapshot) and states the change-log position
+//! it is consistent with in its header: the snapshot plus the changes after that position is the
+//! catalogue.
 
 use std::{collections::HashMap, io::Write};
 
+use ocop_entities::ext::change_log;
+
 use ocop_entities::{certification, listing, outlet, producer, product};
 use sea_orm::{
-    ActiveEnum, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    AccessMode, ActiveEnum, ColumnTrait, DatabaseBackend, DatabaseConnection, EntityTrait,
+    IsolationLevel, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use tracing::instrument;
 
@@ -13,7 +21,7 @@ use super::records::{
     CertificationRecord, FORMAT_NAME, FORMAT_VERSION, HeaderRecord, ListingRecord, LocationRecord,
     OutletRecord, ProducerRecord, ProductRecord, Record,
 };
-use crate::clock;
+use crate::{clock, services::changes::cursor_of};
 
 /// How much was written.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -24,20 +32,57 @@ pub struct ExportReport {
     pub products: usize,
     /// Outlets written.
     pub outlets: usize,
+    /// The change-log position the export is consistent with.
+    pub position: i64,
 }
 
 const BATCH: u64 = 1000;
 
-/// Writes every producer, product (with certificates) and outlet (with listings).
-#[instrument(skip_all)]
+/// Writes every producer, product (with certificates) and outlet (with listings) to `out`.
 pub async fn export(db: &DatabaseConnection, out: &mut impl Write) -> anyhow::Result<ExportReport> {
-    let mut report = ExportReport::default();
+    let report = export_with(db, |bytes| {
+        std::future::ready(out.write_all(&bytes).map_err(anyhow::Error::from))
+    })
+    .await?;
+    out.flush()?;
+    Ok(report)
+}
+
+/// Exports one snapshot, handing `sink` the lines of each batch as they are ready.
+#[instrument(skip_all)]
+pub async fn export_with<F, Fut>(
+    db: &DatabaseConnection,
+    mut sink: F,
+) -> anyhow::Result<ExportReport>
+where
+    F: FnMut(Vec<u8>) -> Fut,
+    Fut: Future<Output = anyhow::Result<()>>,
+{
+    let snapshot = if db.get_database_backend() == DatabaseBackend::Postgres {
+        db.begin_with_config(
+            Some(IsolationLevel::RepeatableRead),
+            Some(AccessMode::ReadOnly),
+        )
+        .await?
+    } else {
+        db.begin().await?
+    };
+    let db = &snapshot;
+    let position = change_log::state(db).await?.head;
+    let mut report = ExportReport {
+        position,
+        ..ExportReport::default()
+    };
+    let mut buf = Vec::with_capacity(1 << 20);
+    let out = &mut buf;
     line(
         out,
         &Record::Header(HeaderRecord {
             format: FORMAT_NAME.to_owned(),
             version: FORMAT_VERSION,
             exported_at: Some(clock::now()),
+            change_log_position: Some(position),
+            change_log_cursor: Some(cursor_of(position)),
         }),
     )?;
 
@@ -57,6 +102,7 @@ pub async fn export(db: &DatabaseConnection, out: &mut impl Write) -> anyhow::Re
             line(
                 out,
                 &Record::Producer(ProducerRecord {
+                    id: Some(p.id),
                     slug: p.slug,
                     name: p.name,
                     kind: p.kind.to_value(),
@@ -72,6 +118,7 @@ pub async fn export(db: &DatabaseConnection, out: &mut impl Write) -> anyhow::Re
             )?;
             report.producers += 1;
         }
+        sink(std::mem::take(out)).await?;
     }
 
     let mut product_slugs: HashMap<i64, String> = HashMap::new();
@@ -103,6 +150,7 @@ pub async fn export(db: &DatabaseConnection, out: &mut impl Write) -> anyhow::Re
                 .unwrap_or_default()
                 .into_iter()
                 .map(|c| CertificationRecord {
+                    id: Some(c.id),
                     stars: c.stars.into(),
                     score: c.score.map(Into::into),
                     level: c.level.to_value(),
@@ -118,6 +166,7 @@ pub async fn export(db: &DatabaseConnection, out: &mut impl Write) -> anyhow::Re
             line(
                 out,
                 &Record::Product(ProductRecord {
+                    id: Some(p.id),
                     slug: p.slug,
                     name: p.name,
                     category_code: p.category_code,
@@ -141,6 +190,7 @@ pub async fn export(db: &DatabaseConnection, out: &mut impl Write) -> anyhow::Re
             )?;
             report.products += 1;
         }
+        sink(std::mem::take(out)).await?;
     }
 
     let mut last = 0;
@@ -182,6 +232,7 @@ pub async fn export(db: &DatabaseConnection, out: &mut impl Write) -> anyhow::Re
             line(
                 out,
                 &Record::Outlet(OutletRecord {
+                    id: Some(o.id),
                     slug: o.slug,
                     name: o.name,
                     kind: o.kind.to_value(),
@@ -202,8 +253,10 @@ pub async fn export(db: &DatabaseConnection, out: &mut impl Write) -> anyhow::Re
             )?;
             report.outlets += 1;
         }
+        sink(std::mem::take(out)).await?;
     }
-    out.flush()?;
+    sink(std::mem::take(out)).await?;
+    snapshot.rollback().await?;
     Ok(report)
 }
 

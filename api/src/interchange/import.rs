@@ -1,5 +1,5 @@
 //! `ocop import`: reads a whole file, reports every bad record, and writes only a file without
-//! errors, in one transaction (with the outbox rows that bring the search index up to date).
+//! errors, in one transaction (with a change-log entry for every record it writes).
 
 use std::{
     collections::{HashMap, HashSet},
@@ -10,7 +10,7 @@ use std::{
 use indicatif::{ProgressBar, ProgressStyle};
 use ocop_entities::{
     StringList, certification,
-    ext::outbox::{self, OutboxEntity},
+    ext::change_log::{self, Change, ChangeKind, ChangeOp},
     listing, outlet, producer, product,
 };
 use sea_orm::{
@@ -148,7 +148,7 @@ pub async fn import(
         "writing",
     );
     let txn = crate::db::begin_write(db).await?;
-    let report = write(&txn, parsed, &existing, &bar).await?;
+    let (report, changes) = write(&txn, parsed, &existing, &bar).await?;
     audit::record_as(
         &txn,
         None,
@@ -163,6 +163,7 @@ pub async fn import(
         },
     )
     .await?;
+    change_log::record(&txn, &changes).await?;
     txn.commit().await?;
     bar.finish_and_clear();
     tracing::info!(%report, "import committed");
@@ -390,9 +391,11 @@ async fn write<C: ConnectionTrait>(
     parsed: Parsed,
     existing: &Existing,
     bar: &ProgressBar,
-) -> Result<ImportReport, DbErr> {
+) -> Result<(ImportReport, Vec<Change>), DbErr> {
     let now = clock::now();
     let mut report = ImportReport::default();
+    let mut changes = Vec::new();
+    let mut updated_producers = Vec::new();
 
     // Producers.
     let mut producer_ids = existing.producers.clone();
@@ -420,6 +423,7 @@ async fn write<C: ConnectionTrait>(
                 model.created_at = NotSet;
             }
             producer::Entity::update(model).exec(txn).await?;
+            updated_producers.extend(id);
             report.producers_updated += 1;
         } else {
             new_producers.push(model);
@@ -431,7 +435,30 @@ async fn write<C: ConnectionTrait>(
             .exec_with_returning(txn)
             .await?
         {
+            changes.push(Change::new(ChangeKind::Producer, m.id, ChangeOp::Created));
             producer_ids.insert(m.slug, m.id);
+        }
+    }
+    // A producer's name and kind are in its products' search documents.
+    for chunk in updated_producers.chunks(500) {
+        let rows: Vec<(i64, i64)> = product::Entity::find()
+            .select_only()
+            .column(product::Column::ProducerId)
+            .column(product::Column::Id)
+            .filter(product::Column::ProducerId.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(txn)
+            .await?;
+        let mut by_producer: HashMap<i64, Vec<i64>> = HashMap::new();
+        for (producer, product) in rows {
+            by_producer.entry(producer).or_default().push(product);
+        }
+        for &id in chunk {
+            let products = by_producer.remove(&id).unwrap_or_default();
+            changes.push(
+                Change::new(ChangeKind::Producer, id, ChangeOp::Updated)
+                    .touching_products(products),
+            );
         }
     }
 
@@ -474,6 +501,7 @@ async fn write<C: ConnectionTrait>(
                 model.created_at = NotSet;
             }
             product::Entity::update(model).exec(txn).await?;
+            changes.push(Change::product(id, ChangeOp::Updated));
             replaced.push(id);
             report.products_updated += 1;
         } else {
@@ -486,20 +514,31 @@ async fn write<C: ConnectionTrait>(
             .exec_with_returning(txn)
             .await?
         {
+            changes.push(Change::product(m.id, ChangeOp::Created));
             product_ids.insert(m.slug, m.id);
         }
     }
     for chunk in replaced.chunks(500) {
+        let old: Vec<(i64, i64)> = certification::Entity::find()
+            .select_only()
+            .column(certification::Column::Id)
+            .column(certification::Column::ProductId)
+            .filter(certification::Column::ProductId.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(txn)
+            .await?;
+        changes.extend(old.into_iter().map(|(id, product)| {
+            Change::new(ChangeKind::Certification, id, ChangeOp::Removed)
+                .touching_products([product])
+        }));
         certification::Entity::delete_many()
             .filter(certification::Column::ProductId.is_in(chunk.to_vec()))
             .exec(txn)
             .await?;
     }
     let mut cert_rows = Vec::new();
-    let mut touched_products = Vec::with_capacity(certs_by_slug.len());
     for (slug, certs) in certs_by_slug {
         let product_id = product_ids[&slug];
-        touched_products.push(product_id);
         for c in certs {
             cert_rows.push(certification::ActiveModel {
                 id: NotSet,
@@ -521,15 +560,20 @@ async fn write<C: ConnectionTrait>(
     }
     report.certifications = cert_rows.len();
     for chunk in chunks(cert_rows, 300) {
-        certification::Entity::insert_many(chunk)
-            .exec_without_returning(txn)
-            .await?;
+        for c in certification::Entity::insert_many(chunk)
+            .exec_with_returning(txn)
+            .await?
+        {
+            changes.push(
+                Change::new(ChangeKind::Certification, c.id, ChangeOp::Created)
+                    .touching_products([c.product_id]),
+            );
+        }
     }
 
     // Outlets and their listings.
     let mut new_outlets = Vec::new();
     let mut listings_by_slug = HashMap::new();
-    let mut outlet_ids = Vec::new();
     let mut replaced = Vec::new();
     for o in parsed.outlets {
         let id = existing.outlets.get(&o.slug).copied();
@@ -557,8 +601,8 @@ async fn write<C: ConnectionTrait>(
                 model.created_at = NotSet;
             }
             outlet::Entity::update(model).exec(txn).await?;
+            changes.push(Change::outlet(id, ChangeOp::Updated));
             replaced.push(id);
-            outlet_ids.push(id);
             report.outlets_updated += 1;
         } else {
             new_outlets.push(model);
@@ -571,11 +615,21 @@ async fn write<C: ConnectionTrait>(
             .exec_with_returning(txn)
             .await?
         {
-            outlet_ids.push(m.id);
+            changes.push(Change::outlet(m.id, ChangeOp::Created));
             slug_to_outlet.insert(m.slug, m.id);
         }
     }
+    let mut old_listings = HashSet::new();
     for chunk in replaced.chunks(500) {
+        let old: Vec<(i64, i64)> = listing::Entity::find()
+            .select_only()
+            .column(listing::Column::OutletId)
+            .column(listing::Column::ProductId)
+            .filter(listing::Column::OutletId.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(txn)
+            .await?;
+        old_listings.extend(old);
         listing::Entity::delete_many()
             .filter(listing::Column::OutletId.is_in(chunk.to_vec()))
             .exec(txn)
@@ -589,6 +643,13 @@ async fn write<C: ConnectionTrait>(
             .or_else(|| existing.outlets.get(&slug).copied());
         let Some(outlet_id) = outlet_id else { continue };
         for l in listings {
+            let product_id = product_ids[&l.product];
+            let op = if old_listings.remove(&(outlet_id, product_id)) {
+                ChangeOp::Updated
+            } else {
+                ChangeOp::Created
+            };
+            changes.push(Change::listing(outlet_id, product_id, op));
             listing_rows.push(listing::ActiveModel {
                 outlet_id: Set(outlet_id),
                 product_id: Set(product_ids[&l.product]),
@@ -598,19 +659,18 @@ async fn write<C: ConnectionTrait>(
             });
         }
     }
+    changes.extend(
+        old_listings
+            .into_iter()
+            .map(|(outlet, product)| Change::listing(outlet, product, ChangeOp::Removed)),
+    );
     report.listings = listing_rows.len();
     for chunk in chunks(listing_rows, 400) {
         listing::Entity::insert_many(chunk)
             .exec_without_returning(txn)
             .await?;
     }
-
-    // Every changed product and outlet goes to the search index.
-    touched_products.sort_unstable();
-    outlet_ids.sort_unstable();
-    outbox::append(txn, OutboxEntity::Product, touched_products).await?;
-    outbox::append(txn, OutboxEntity::Outlet, outlet_ids).await?;
-    Ok(report)
+    Ok((report, changes))
 }
 
 fn chunks<T>(items: Vec<T>, size: usize) -> impl Iterator<Item = Vec<T>> {

@@ -33,12 +33,23 @@ pub struct HeaderRecord {
     /// When the file was written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exported_at: Option<DateTime<Utc>>,
+    /// The change-log position the file is consistent with: it holds every change up to it
+    /// and none after it (ignored by import).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_log_position: Option<i64>,
+    /// The same position as a `catalogueChanges(after:)` cursor: follow from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_log_cursor: Option<String>,
 }
 
 /// `{"type":"producer",…}`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ProducerRecord {
+    /// The record's id in the exporting catalogue, to match `catalogueChanges` against
+    /// (written by export, ignored by import: the slug is the key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
     /// Unique key.
     pub slug: String,
     /// Registered name.
@@ -74,6 +85,10 @@ pub struct ProducerRecord {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ProductRecord {
+    /// The record's id in the exporting catalogue, to match `catalogueChanges` against
+    /// (written by export, ignored by import: the slug is the key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
     /// Unique key.
     pub slug: String,
     /// Name.
@@ -123,6 +138,10 @@ pub struct ProductRecord {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CertificationRecord {
+    /// The record's id in the exporting catalogue, to match `catalogueChanges` against
+    /// (written by export, ignored by import: the slug is the key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
     /// 3, 4 or 5.
     pub stars: i64,
     /// Council score.
@@ -165,6 +184,10 @@ pub struct LocationRecord {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct OutletRecord {
+    /// The record's id in the exporting catalogue, to match `catalogueChanges` against
+    /// (written by export, ignored by import: the slug is the key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
     /// Unique key.
     pub slug: String,
     /// Name.

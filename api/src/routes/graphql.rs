@@ -38,9 +38,11 @@ fn error(status: StatusCode, code: &str, message: &str) -> Response {
         .into_response()
 }
 
-fn app_error(err: &AppError) -> Response {
+/// An error answered before execution, with its HTTP status.
+pub(crate) fn app_error(err: &AppError) -> Response {
     let status = match err {
         AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+        AppError::Forbidden(_) => StatusCode::FORBIDDEN,
         AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         AppError::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -65,7 +67,8 @@ fn client_ip(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> std::ne
     peer.ip()
 }
 
-async fn caller(
+/// The caller of a request, from its `Authorization` header and address.
+pub(crate) async fn caller(
     state: &AppState,
     headers: &HeaderMap,
     peer: SocketAddr,

@@ -12,20 +12,38 @@ pub async fn health() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
-/// `/ready`: 200 when the database answers (the search engine's state is reported, but a search
-/// outage does not make the service unready: everything but search keeps working); 503 otherwise.
+/// `/ready`: 200 when the database answers and this server's search index is built and in step
+/// with the change log (lagging by at most `ready_max_lag_secs`); 503 otherwise. A search-engine
+/// outage alone does not make the service unready (everything but search keeps working), but
+/// changes it cannot apply soon make the index lag.
 pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     let (database, search, sync) = tokio::join!(
         tokio::time::timeout(Duration::from_secs(2), state.db.ping()),
         tokio::time::timeout(Duration::from_secs(2), state.search.health()),
-        tokio::time::timeout(Duration::from_secs(2), state.status.report(&state.db)),
+        tokio::time::timeout(
+            Duration::from_secs(2),
+            state.status.report(&state.db, state.search.as_ref())
+        ),
     );
     let database_ok = matches!(database, Ok(Ok(())));
     if !database_ok {
         tracing::warn!("readiness: database unavailable");
     }
+    let sync = sync.ok().and_then(Result::ok);
+    let in_step = sync
+        .as_ref()
+        .is_some_and(|r| r.in_step(state.settings.ready_max_lag_secs));
+    let index_status = match &sync {
+        Some(r) if r.building || r.position.is_none() => "building",
+        Some(_) if !in_step => "lagging",
+        Some(_) => "ok",
+        None => "unknown",
+    };
     let sync = match sync {
-        Ok(Ok(r)) => json!({
+        Some(r) => json!({
+            "status": index_status,
+            "position": r.position,
+            "head": r.head,
             "pendingChanges": r.pending_changes,
             "oldestPendingAgeSeconds": r.oldest_pending_age_secs,
             "lastSuccessfulSync": r.last_success.map(|t| t.to_rfc3339()),
@@ -33,7 +51,8 @@ pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
         }),
         _ => Value::Null,
     };
-    let status = if database_ok {
+    let ready = database_ok && in_step;
+    let status = if ready {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE
@@ -41,7 +60,7 @@ pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     (
         status,
         Json(json!({
-            "status": if database_ok { "ok" } else { "unavailable" },
+            "status": if ready { "ok" } else if database_ok { index_status } else { "unavailable" },
             "database": { "status": if database_ok { "ok" } else { "unavailable" } },
             "search": {
                 "backend": state.search.name(),

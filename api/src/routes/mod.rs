@@ -1,7 +1,8 @@
-//! HTTP routes: `/graphql` (GraphiQL in a browser), `/health`, `/ready`, `/metrics`, and
-//! `/_bench/ceiling` when the benchmark asks for it.
+//! HTTP routes: `/graphql` (GraphiQL in a browser), `/export` (a snapshot for partners),
+//! `/health`, `/ready`, `/metrics`, and `/_bench/ceiling` when the benchmark asks for it.
 
 pub mod bench;
+pub mod export;
 pub mod graphql;
 pub mod health;
 pub mod metrics;
@@ -20,6 +21,10 @@ pub fn router(state: AppState) -> Router {
             get(graphql::get_handler)
                 .post(graphql::post_handler)
                 .layer(body_limit),
+        )
+        .route(
+            "/export",
+            get(export::export).layer(tower_http::compression::CompressionLayer::new().gzip(true)),
         )
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))

@@ -1,6 +1,7 @@
 //! Use cases over SeaORM. No GraphQL or HTTP types here: resolvers and commands call these.
 
 pub mod audit;
+pub mod changes;
 pub mod count_cache;
 pub mod cursor;
 pub mod keys;

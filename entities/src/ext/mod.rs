@@ -1,4 +1,4 @@
 //! Hand-written finders over the generated entities.
 
+pub mod change_log;
 pub mod listing;
-pub mod outbox;

@@ -14,7 +14,10 @@ use std::{
     fs,
     io::Write,
     path::{Path, PathBuf},
-    sync::Mutex,
+    sync::{
+        Mutex,
+        atomic::{AtomicI64, Ordering},
+    },
 };
 
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, directory::MmapDirectory};
@@ -29,6 +32,9 @@ pub(crate) fn err(e: impl std::fmt::Display) -> SearchError {
     SearchError::Index(e.to_string())
 }
 
+/// The commit payload that records a change-log position.
+const POSITION_PAYLOAD: &str = "ocop-change-log-position:";
+
 /// One tantivy index with its reader and a lazily opened writer.
 pub struct Part {
     /// The index.
@@ -36,6 +42,8 @@ pub struct Part {
     /// Its reader (reloaded after each commit).
     pub reader: IndexReader,
     writer: Mutex<Option<IndexWriter>>,
+    /// The change-log position of the last commit (-1: none recorded).
+    position: AtomicI64,
 }
 
 impl Part {
@@ -51,21 +59,44 @@ impl Part {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(err)?;
+        let position = index
+            .load_metas()
+            .map_err(err)?
+            .payload
+            .as_deref()
+            .and_then(|p| p.strip_prefix(POSITION_PAYLOAD))
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(-1);
         Ok(Self {
             index,
             reader,
             writer: Mutex::new(None),
+            position: AtomicI64::new(position),
         })
     }
 
-    /// Runs `f` with the writer (opened on first use), commits, and reloads the reader.
+    /// The change-log position recorded with the last commit.
+    pub fn position(&self) -> Option<i64> {
+        Some(self.position.load(Ordering::SeqCst)).filter(|p| *p >= 0)
+    }
+
+    /// Runs `f` with the writer (opened on first use), commits with the change-log `position`
+    /// (the current one when `None`), and reloads the reader.
     pub fn write(
         &self,
         heap: usize,
+        position: Option<i64>,
         f: impl FnOnce(&mut IndexWriter) -> tantivy::Result<()>,
     ) -> Result<(), SearchError> {
-        self.with_writer(heap, |w| f(w).and_then(|()| w.commit().map(|_| ())))?;
+        let position = position.or_else(|| self.position());
+        self.with_writer(heap, |w| f(w).and_then(|()| commit(w, position)))?;
+        self.remember(position);
         self.reader.reload().map_err(err)
+    }
+
+    fn remember(&self, position: Option<i64>) {
+        self.position
+            .store(position.unwrap_or(-1), Ordering::SeqCst);
     }
 
     /// Runs `f` with the writer without committing: a rebuild adds every document, then
@@ -78,9 +109,11 @@ impl Part {
         self.with_writer(heap, f)
     }
 
-    /// Commits what was added, then closes the writer as [`Part::close_writer`] does.
-    pub fn commit_and_close(&self) -> Result<(), SearchError> {
-        self.with_writer(REBUILD_WRITER_HEAP, |w| w.commit().map(|_| ()))?;
+    /// Commits what was added with the change-log `position`, then closes the writer as
+    /// [`Part::close_writer`] does.
+    pub fn commit_and_close(&self, position: Option<i64>) -> Result<(), SearchError> {
+        self.with_writer(REBUILD_WRITER_HEAP, |w| commit(w, position))?;
+        self.remember(position);
         self.reader.reload().map_err(err)?;
         self.close_writer()
     }
@@ -127,7 +160,17 @@ impl Part {
     }
 }
 
-/// A generation: the product and outlet indexes.
+/// Commits, recording `position` in the commit's payload.
+fn commit(w: &mut IndexWriter, position: Option<i64>) -> tantivy::Result<()> {
+    let mut prepared = w.prepare_commit()?;
+    if let Some(p) = position {
+        prepared.set_payload(&format!("{POSITION_PAYLOAD}{p}"));
+    }
+    prepared.commit().map(|_| ())
+}
+
+/// A generation: the product and outlet indexes. Its change-log position is recorded with the
+/// products index, which is always committed last.
 pub struct Generation {
     /// Its directory name (`gen-<n>`).
     pub name: String,

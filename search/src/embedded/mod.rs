@@ -22,7 +22,7 @@ use self::{
     generation::{Generation, REBUILD_WRITER_HEAP, err},
 };
 use crate::{
-    Rebuild, SearchBackend, SearchError,
+    IndexBatch, Rebuild, SearchBackend, SearchError,
     document::{OutletDocument, ProductDocument},
     query::{
         FacetCounts, FacetField, MAX_PAGE_SIZE, OutletHit, OutletHits, OutletSearch, ProductHits,
@@ -100,9 +100,10 @@ fn write_products(
     generation: &Generation,
     upsert: Vec<ProductDocument>,
     delete: Vec<i64>,
+    position: Option<i64>,
 ) -> Result<(), SearchError> {
     let f = &generation.product_fields;
-    generation.products.write(LIVE_HEAP, |w| {
+    generation.products.write(LIVE_HEAP, position, |w| {
         for id in delete.iter().copied().chain(upsert.iter().map(|d| d.id)) {
             w.delete_term(Term::from_field_u64(f.id, id as u64));
         }
@@ -119,7 +120,7 @@ fn write_outlets(
     delete: Vec<i64>,
 ) -> Result<(), SearchError> {
     let f = &generation.outlet_fields;
-    generation.outlets.write(LIVE_HEAP, |w| {
+    generation.outlets.write(LIVE_HEAP, None, |w| {
         for id in delete.iter().copied().chain(upsert.iter().map(|d| d.id)) {
             w.delete_term(Term::from_field_u64(f.id, id as u64));
         }
@@ -211,7 +212,7 @@ impl SearchBackend for EmbeddedBackend {
         delete: Vec<i64>,
     ) -> Result<(), SearchError> {
         let live = self.live();
-        blocking(move || write_products(&live, upsert, delete)).await
+        blocking(move || write_products(&live, upsert, delete, None)).await
     }
 
     async fn write_outlets(
@@ -221,6 +222,32 @@ impl SearchBackend for EmbeddedBackend {
     ) -> Result<(), SearchError> {
         let live = self.live();
         blocking(move || write_outlets(&live, upsert, delete)).await
+    }
+
+    async fn apply(&self, batch: IndexBatch) -> Result<(), SearchError> {
+        let live = self.live();
+        blocking(move || {
+            // Outlets first, products last: the products commit records the position, so a
+            // crash in between re-applies the batch (documents are replaced, never doubled).
+            if !batch.outlets.is_empty() || !batch.delete_outlets.is_empty() {
+                write_outlets(&live, batch.outlets, batch.delete_outlets)?;
+            }
+            write_products(
+                &live,
+                batch.products,
+                batch.delete_products,
+                Some(batch.position),
+            )
+        })
+        .await
+    }
+
+    fn keeps_position(&self) -> bool {
+        true
+    }
+
+    fn position(&self) -> Option<i64> {
+        self.live().products.position()
     }
 
     fn needs_rebuild(&self) -> bool {
@@ -366,11 +393,11 @@ impl Rebuild for EmbeddedRebuild {
         .await
     }
 
-    async fn finish(self: Box<Self>) -> Result<(), SearchError> {
+    async fn finish(self: Box<Self>, position: i64) -> Result<(), SearchError> {
         let Self { root, generation } = *self;
         blocking(move || {
-            generation.products.commit_and_close()?;
-            generation.outlets.commit_and_close()?;
+            generation.outlets.commit_and_close(None)?;
+            generation.products.commit_and_close(Some(position))?;
             generation::write_current(&root, &generation.name)?;
             generation::prune(&root, &generation.name)
         })

@@ -445,7 +445,7 @@ impl Rebuild for MeiliRebuild {
             .await
     }
 
-    async fn finish(self: Box<Self>) -> Result<(), SearchError> {
+    async fn finish(self: Box<Self>, _position: i64) -> Result<(), SearchError> {
         let b = &self.backend;
         let limit = b.options.task_timeout;
         // Make sure the live indexes exist, so that the swap has two sides.

@@ -9,7 +9,7 @@ use ocop_tests::{
 };
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use secrecy::ExposeSecret;
-use serde_json::{Value, json};
+use serde_json::json;
 
 async fn hits(app: &TestApp, q: &str) -> Vec<String> {
     let data = app
@@ -272,9 +272,8 @@ db_test!(
             );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        let ready = app.client().get(app.url("/ready")).send().await.unwrap();
-        assert_eq!(ready.status(), 200);
-        let _: Value = ready.json().await.unwrap();
+        let ready = app.wait_ready(Duration::from_secs(10)).await;
+        assert_eq!(ready["database"]["status"], "ok");
     }
 );
 

@@ -1,7 +1,7 @@
 //! Malformed and abusive requests: each gets the expected status and code, none gets a 500, and
 //! the database is the same afterwards.
 
-use ocop_entities::{api_key::Role, audit_log, outbox};
+use ocop_entities::{api_key::Role, audit_log, change_log};
 use ocop_tests::{TestApp, TestOptions, db_test, fixtures::day};
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
@@ -630,7 +630,7 @@ fn cases() -> Vec<Case> {
 async fn snapshot(app: &TestApp) -> (String, u64, u64) {
     (
         app.export_body().await,
-        outbox::Entity::find().count(&app.db).await.unwrap(),
+        change_log::Entity::find().count(&app.db).await.unwrap(),
         audit_log::Entity::find().count(&app.db).await.unwrap(),
     )
 }

@@ -5,10 +5,14 @@ use ocop_tests::{TestOptions, db_test};
 db_test!(health_and_readiness_answer, TestOptions::empty(), |app| {
     let health = app.client().get(app.url("/health")).send().await.unwrap();
     assert_eq!(health.status(), 200);
-    let ready = app.client().get(app.url("/ready")).send().await.unwrap();
-    assert_eq!(ready.status(), 200);
-    let body: serde_json::Value = ready.json().await.unwrap();
+    // Ready once the database answers and this server's index is built at the log's head.
+    let body = app.wait_ready(std::time::Duration::from_secs(10)).await;
     assert_eq!(body["database"]["status"], "ok");
+    assert_eq!(body["search"]["sync"]["status"], "ok");
+    assert_eq!(
+        body["search"]["sync"]["position"],
+        body["search"]["sync"]["head"]
+    );
 });
 
 db_test!(

@@ -3,6 +3,7 @@
 //! `TEST_DATABASE_URL` is set.
 
 mod certification_status;
+mod change_log;
 mod contract;
 mod faults;
 mod hostile;

@@ -1,9 +1,9 @@
 //! The editing API: every mutation of the contract as written, the rules each enforces, lost
-//! updates between two editors, the outbox and the audit trail.
+//! updates between two editors, the change log and the audit trail.
 
 use std::time::Duration;
 
-use ocop_entities::{api_key::Role, audit_log, outbox};
+use ocop_entities::{api_key::Role, audit_log, change_log};
 use ocop_tests::{
     TestApp, TestOptions, db_test,
     fixtures::{Catalogue, ProductSpec, day, wards},
@@ -175,7 +175,7 @@ db_test!(
 );
 
 db_test!(
-    writes_are_searchable_through_the_outbox,
+    writes_are_searchable_through_the_change_log,
     TestOptions::empty(),
     |app| {
         let admin = app.key(Role::Admin, &[], None).await;
@@ -210,7 +210,7 @@ db_test!(
         let found = app.data("{ searchProducts(query: \"sa sung van don\") { totalHits hits { product { stars } } } }", json!({})).await;
         assert_eq!(found["searchProducts"]["totalHits"], 1);
         assert_eq!(found["searchProducts"]["hits"][0]["product"]["stars"], 5);
-        assert!(outbox::Entity::find().count(&app.db).await.unwrap() >= 2);
+        assert!(change_log::Entity::find().count(&app.db).await.unwrap() >= 2);
     }
 );
 

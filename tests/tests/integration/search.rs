@@ -1,4 +1,4 @@
-//! Search through the whole application: the outbox keeps the index in step with the database,
+//! Search through the whole application: the change log keeps the index in step with the database,
 //! the database decides what a hit shows, an engine outage loses nothing, and a rebuild never
 //! interrupts searches.
 
@@ -7,7 +7,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use ocop_api::indexing::{OutboxWorker, SyncStatus, reindex::reindex, worker::WorkerConfig};
+use ocop_api::indexing::{IndexFollower, SyncStatus, follower::FollowerConfig, reindex::reindex};
 use ocop_entities::product;
 use ocop_search::{SearchBackend, embedded::EmbeddedBackend};
 use ocop_tests::{
@@ -75,7 +75,7 @@ db_test!(
     |app| {
         app.import(&catalogue(1).jsonl()).await.unwrap();
         app.wait_for_sync(Duration::from_secs(5)).await;
-        // A change made behind the outbox's back: the index still has the old name, the hit shows
+        // A change made behind the change log's back: the index still has the old name, the hit shows
         // the new one.
         let p = product::Entity::find().one(&app.db).await.unwrap().unwrap();
         let mut active: product::ActiveModel = p.into();
@@ -131,7 +131,15 @@ db_test!(
                 json!({}),
             )
             .await;
-        assert_eq!(status["searchStatus"]["pendingChanges"], 60);
+        let recorded = ocop_entities::change_log::Entity::find()
+            .count(&app.db)
+            .await
+            .unwrap();
+        assert!(
+            recorded > 60,
+            "at least one change per product, got {recorded}"
+        );
+        assert_eq!(status["searchStatus"]["pendingChanges"], recorded);
         assert!(status["searchStatus"]["lastError"].is_string());
         assert!(
             status["searchStatus"]["oldestPendingAgeSeconds"]
@@ -151,45 +159,81 @@ db_test!(
 );
 
 db_test!(
-    two_workers_never_apply_the_same_change_twice,
+    two_servers_sharing_one_index_never_apply_the_same_change_twice,
     TestOptions::without_worker(),
     |app| {
         app.import(&catalogue(200).jsonl()).await.unwrap();
-        let recorder = Arc::new(FaultySearch::new(Arc::new(
-            EmbeddedBackend::open(app.settings.data_dir.join("second-index")).unwrap(),
-        )));
+        // One index that both servers share (as Meilisearch is): its position is kept in the
+        // database, and one server at a time holds the lease on applying changes to it.
+        let recorder = Arc::new(
+            FaultySearch::new(Arc::new(
+                EmbeddedBackend::open(app.settings.data_dir.join("second-index")).unwrap(),
+            ))
+            .shared(),
+        );
         let reference = Arc::new(
             ocop_api::reference::ReferenceData::load(&app.db)
                 .await
                 .unwrap(),
         );
-        let config = WorkerConfig {
+        let config = FollowerConfig {
             batch_size: 25,
-            ..WorkerConfig::default()
+            ..FollowerConfig::default()
         };
         let make = || {
-            OutboxWorker::new(
+            IndexFollower::new(
                 app.db.clone(),
                 reference.clone(),
                 recorder.clone(),
-                Arc::new(SyncStatus::new("embedded")),
+                Arc::new(SyncStatus::new("embedded", "shared-test")),
                 config.clone(),
             )
         };
         let (a, b) = (make(), make());
-        let drain = |w: OutboxWorker| async move {
+        // The shared index starts with no position: the first pass of whoever holds the lease
+        // builds it at the log's head.
+        let first = a.run_once().await.unwrap();
+        assert!(first.rebuilt, "{first:?}");
+        assert!(b.run_once().await.unwrap().not_ours, "A holds the lease");
+        let written_by_rebuild = recorder.written_products().len();
+        assert_eq!(
+            written_by_rebuild, 0,
+            "a rebuild writes a new index, not batches"
+        );
+        // 200 more changes, applied in batches of 25 by whichever server holds the lease.
+        for id in product::Entity::find()
+            .all(&app.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|p| p.id)
+        {
+            let txn = sea_orm::TransactionTrait::begin(&app.db).await.unwrap();
+            ocop_entities::ext::change_log::record(
+                &txn,
+                &[ocop_entities::ext::change_log::Change::product(
+                    id,
+                    ocop_entities::ext::change_log::ChangeOp::Updated,
+                )],
+            )
+            .await
+            .unwrap();
+            txn.commit().await.unwrap();
+        }
+        let drain = |f: IndexFollower| async move {
             let mut applied = 0;
-            loop {
-                let pass = w.run_once().await.unwrap();
-                if pass.claimed == 0 {
-                    return applied;
-                }
+            let mut idle = 0;
+            while idle < 3 {
+                let pass = f.run_once().await.unwrap();
                 applied += pass.applied;
+                if pass.applied == 0 {
+                    idle += 1;
+                }
             }
+            applied
         };
         let (x, y) = tokio::join!(drain(a), drain(b));
-        assert_eq!(x + y, 200, "every row applied once ({x} + {y})");
-        assert!(x > 0 && y > 0, "both workers took part ({x} + {y})");
+        assert_eq!(x + y, 200, "every change applied once ({x} + {y})");
         let mut written = recorder.written_products();
         assert_eq!(written.len(), 200, "no product document written twice");
         written.sort_unstable();

@@ -122,7 +122,13 @@ pub struct SearchStatus {
     pub backend: String,
     /// Whether the engine answers.
     pub healthy: bool,
-    /// Committed changes not yet in the index.
+    /// The change-log position this server's index is at; null until it is first built.
+    pub position: Option<i64>,
+    /// The change log's head: the position of the last committed change.
+    pub head: i64,
+    /// Whether this server's index is being built from the database.
+    pub building: bool,
+    /// Committed changes not yet in this server's index (head − position).
     pub pending_changes: u64,
     /// Age of the oldest of them, in seconds.
     pub oldest_pending_age_seconds: Option<f64>,
@@ -394,12 +400,12 @@ impl SearchQuery {
         })
     }
 
-    /// The search backend and how far the index is behind the database.
+    /// The search backend and how far this server's index is behind the change log.
     async fn search_status(&self, ctx: &Context<'_>) -> Result<SearchStatus> {
         let shared = shared(ctx);
         let report = shared
             .status
-            .report(&shared.db)
+            .report(&shared.db, shared.search.as_ref())
             .await
             .map_err(AppError::from)?;
         let healthy =
@@ -409,6 +415,9 @@ impl SearchQuery {
         Ok(SearchStatus {
             backend: report.backend.to_owned(),
             healthy,
+            position: report.position,
+            head: report.head,
+            building: report.building,
             pending_changes: report.pending_changes,
             oldest_pending_age_seconds: report.oldest_pending_age_secs,
             last_successful_sync: report.last_success.map(DateTimeUtc),

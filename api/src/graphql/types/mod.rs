@@ -2,6 +2,7 @@
 
 pub mod category;
 pub mod certification;
+pub mod change;
 pub mod enums;
 pub mod geo;
 pub mod listing;

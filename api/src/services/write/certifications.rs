@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use ocop_entities::{
     certification::{self, CertificationLevel},
+    ext::change_log::{Change, ChangeKind, ChangeOp},
     product,
 };
 use sea_orm::{
@@ -10,7 +11,7 @@ use sea_orm::{
     QueryFilter,
 };
 
-use super::{Writer, bad, field, optional_text, reindex_products, text, update_unless_stale};
+use super::{Writer, bad, commit, field, optional_text, text, update_unless_stale};
 use crate::{
     clock,
     domain::{
@@ -96,7 +97,7 @@ async fn finish(
     w: &Writer<'_>,
     txn: sea_orm::DatabaseTransaction,
     product: &product::Model,
-    operation: &'static str,
+    (operation, op): (&'static str, ChangeOp),
     before: Option<&certification::Model>,
     after: &certification::Model,
 ) -> AppResult<()> {
@@ -114,10 +115,9 @@ async fn finish(
         },
     )
     .await?;
-    reindex_products(&txn, [product.id]).await?;
-    txn.commit().await?;
-    w.status.changed();
-    Ok(())
+    let change =
+        Change::new(ChangeKind::Certification, after.id, op).touching_products([product.id]);
+    commit(w, txn, &[change]).await
 }
 
 /// Records a new certificate for a product.
@@ -168,7 +168,15 @@ pub async fn certify(
     }
     .insert(&txn)
     .await?;
-    finish(&w, txn, &product, "CERTIFY", None, &created).await?;
+    finish(
+        &w,
+        txn,
+        &product,
+        ("CERTIFY", ChangeOp::Created),
+        None,
+        &created,
+    )
+    .await?;
     Ok(created)
 }
 
@@ -202,7 +210,15 @@ pub async fn revoke(w: Writer<'_>, id: i64, reason: &str) -> AppResult<certifica
     model.revoked_reason = Set(Some(reason));
     model.updated_at = Set(clock::now());
     let updated = model.update(&txn).await?;
-    finish(&w, txn, &product, "REVOKE", Some(&current), &updated).await?;
+    finish(
+        &w,
+        txn,
+        &product,
+        ("REVOKE", ChangeOp::Updated),
+        Some(&current),
+        &updated,
+    )
+    .await?;
     Ok(updated)
 }
 
@@ -254,6 +270,14 @@ pub async fn update(
         "certification",
     )
     .await?;
-    finish(&w, txn, &product, "UPDATE", Some(&current), &updated).await?;
+    finish(
+        &w,
+        txn,
+        &product,
+        ("UPDATE", ChangeOp::Updated),
+        Some(&current),
+        &updated,
+    )
+    .await?;
     Ok(updated)
 }

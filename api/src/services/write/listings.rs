@@ -1,13 +1,14 @@
 //! Keeping an outlet's shelf: what it stocks, at what price.
 
 use ocop_entities::{
+    ext::change_log::{Change, ChangeOp},
     listing,
     outlet::{self, OutletStatus},
     product,
 };
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 
-use super::{Writer, field, reindex_products};
+use super::{Writer, commit, field};
 use crate::{
     clock,
     domain::Vnd,
@@ -83,9 +84,12 @@ pub async fn set(
         },
     )
     .await?;
-    reindex_products(&txn, [product.id]).await?;
-    txn.commit().await?;
-    w.status.changed();
+    let op = if before.is_some() {
+        ChangeOp::Updated
+    } else {
+        ChangeOp::Created
+    };
+    commit(&w, txn, &[Change::listing(outlet.id, product.id, op)]).await?;
     Ok(after)
 }
 
@@ -115,8 +119,11 @@ pub async fn remove(w: Writer<'_>, outlet_id: i64, product_id: i64) -> AppResult
         },
     )
     .await?;
-    reindex_products(&txn, [product.id]).await?;
-    txn.commit().await?;
-    w.status.changed();
+    commit(
+        &w,
+        txn,
+        &[Change::listing(outlet.id, product.id, ChangeOp::Removed)],
+    )
+    .await?;
     Ok(true)
 }

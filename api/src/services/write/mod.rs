@@ -1,5 +1,6 @@
 //! Catalogue writes: each checks its input and the caller's rights, then writes the rows, an
-//! audit entry and the outbox rows in one transaction, and wakes the outbox worker.
+//! audit entry and the change-log entries in one transaction ([`commit`]), and wakes this server's
+//! index follower.
 
 pub mod certifications;
 pub mod listings;
@@ -9,12 +10,12 @@ pub mod products;
 
 use chrono::{DateTime, Utc};
 use ocop_entities::{
-    ext::outbox::{self, OutboxEntity},
+    ext::change_log::{self, Change},
     product,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    PrimaryKeyTrait, QueryFilter, QuerySelect,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
+    EntityTrait, PrimaryKeyTrait, QueryFilter, QuerySelect,
 };
 
 use crate::{
@@ -168,17 +169,13 @@ pub fn id(name: &str, value: &str) -> AppResult<i64> {
         .ok_or_else(|| AppError::bad_input(name, "is not an id"))
 }
 
-/// Queues products for re-indexing.
-pub async fn reindex_products<C: ConnectionTrait>(
-    db: &C,
-    ids: impl IntoIterator<Item = i64>,
-) -> Result<(), DbErr> {
-    outbox::append(db, OutboxEntity::Product, ids).await
-}
-
-/// Queues an outlet for re-indexing.
-pub async fn reindex_outlet<C: ConnectionTrait>(db: &C, id: i64) -> Result<(), DbErr> {
-    outbox::append(db, OutboxEntity::Outlet, [id]).await
+/// Ends a write: records `changes` in the change log as the transaction's last statement (which
+/// is what orders it among concurrent writers), commits, and wakes this server's index follower.
+pub async fn commit(w: &Writer<'_>, txn: DatabaseTransaction, changes: &[Change]) -> AppResult<()> {
+    change_log::record(&txn, changes).await?;
+    txn.commit().await?;
+    w.status.changed();
+    Ok(())
 }
 
 /// Ids of a producer's products.

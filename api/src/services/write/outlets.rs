@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use ocop_entities::{
+    ext::change_log::{Change, ChangeOp},
     listing,
     outlet::{self, OutletKind, OutletStatus},
 };
@@ -10,8 +11,8 @@ use sea_orm::{
 };
 
 use super::{
-    Writer, bad, field, free_slug, optional_text, reindex_outlet, reindex_products, text,
-    update_unless_stale, ward_in_province,
+    Writer, bad, commit, field, free_slug, optional_text, text, update_unless_stale,
+    ward_in_province,
 };
 use crate::{
     clock,
@@ -137,9 +138,7 @@ pub async fn create(w: Writer<'_>, f: OutletFields) -> AppResult<outlet::Model> 
         },
     )
     .await?;
-    reindex_outlet(&txn, created.id).await?;
-    txn.commit().await?;
-    w.status.changed();
+    commit(&w, txn, &[Change::outlet(created.id, ChangeOp::Created)]).await?;
     Ok(created)
 }
 
@@ -204,9 +203,7 @@ pub async fn update(
         },
     )
     .await?;
-    reindex_outlet(&txn, id).await?;
-    txn.commit().await?;
-    w.status.changed();
+    commit(&w, txn, &[Change::outlet(id, ChangeOp::Updated)]).await?;
     Ok(updated)
 }
 
@@ -232,7 +229,6 @@ pub async fn archive(w: Writer<'_>, id: i64) -> AppResult<outlet::Model> {
         },
     )
     .await?;
-    reindex_outlet(&txn, id).await?;
     // The outlet leaves the products' documents (outlet filter).
     let listed: Vec<i64> = listing::Entity::find()
         .select_only()
@@ -241,8 +237,7 @@ pub async fn archive(w: Writer<'_>, id: i64) -> AppResult<outlet::Model> {
         .into_tuple()
         .all(&txn)
         .await?;
-    reindex_products(&txn, listed).await?;
-    txn.commit().await?;
-    w.status.changed();
+    let change = Change::outlet(id, ChangeOp::Archived).touching_products(listed);
+    commit(&w, txn, &[change]).await?;
     Ok(updated)
 }

@@ -1,11 +1,15 @@
 //! Creating and updating producers.
 
 use chrono::{DateTime, Utc};
-use ocop_entities::{producer, producer::ProducerKind};
+use ocop_entities::{
+    ext::change_log::{Change, ChangeKind, ChangeOp},
+    producer,
+    producer::ProducerKind,
+};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 
 use super::{
-    Writer, bad, field, free_slug, optional_text, products_of_producer, reindex_products, text,
+    Writer, bad, commit, field, free_slug, optional_text, products_of_producer, text,
     update_unless_stale, ward_in_province,
 };
 use crate::{
@@ -136,7 +140,16 @@ pub async fn create(w: Writer<'_>, f: ProducerFields) -> AppResult<producer::Mod
         },
     )
     .await?;
-    txn.commit().await?;
+    commit(
+        &w,
+        txn,
+        &[Change::new(
+            ChangeKind::Producer,
+            created.id,
+            ChangeOp::Created,
+        )],
+    )
+    .await?;
     Ok(created)
 }
 
@@ -198,8 +211,8 @@ pub async fn update(
     )
     .await?;
     // Producer names and kinds are in the products' search documents.
-    reindex_products(&txn, products_of_producer(&txn, id).await?).await?;
-    txn.commit().await?;
-    w.status.changed();
+    let change = Change::new(ChangeKind::Producer, id, ChangeOp::Updated)
+        .touching_products(products_of_producer(&txn, id).await?);
+    commit(&w, txn, &[change]).await?;
     Ok(updated)
 }

@@ -2,13 +2,15 @@
 
 use chrono::{DateTime, Utc};
 use ocop_entities::{
-    StringList, producer,
+    StringList,
+    ext::change_log::{Change, ChangeOp},
+    producer,
     product::{self, CertState, ProductStatus},
 };
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 
 use super::{
-    Writer, bad, field, free_slug, optional_text, reindex_products, text, update_unless_stale,
+    Writer, bad, commit, field, free_slug, optional_text, text, update_unless_stale,
     ward_in_province,
 };
 use crate::{
@@ -200,9 +202,7 @@ pub async fn create(w: Writer<'_>, f: ProductFields) -> AppResult<product::Model
         },
     )
     .await?;
-    reindex_products(&txn, [created.id]).await?;
-    txn.commit().await?;
-    w.status.changed();
+    commit(&w, txn, &[Change::product(created.id, ChangeOp::Created)]).await?;
     Ok(created)
 }
 
@@ -302,8 +302,11 @@ async fn write(
         },
     )
     .await?;
-    reindex_products(&txn, [id]).await?;
-    txn.commit().await?;
-    w.status.changed();
+    let op = if operation == "ARCHIVE" {
+        ChangeOp::Archived
+    } else {
+        ChangeOp::Updated
+    };
+    commit(&w, txn, &[Change::product(id, op)]).await?;
     Ok(updated)
 }

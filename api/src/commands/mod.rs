@@ -1,0 +1,3 @@
+//! Bodies of the `ocop` subcommands (more move here from `main.rs` as they are touched).
+
+pub mod changes;
