@@ -5,6 +5,7 @@
 //! cargo run --release -p ocop-bench -- generate --products 1000 catalogue.jsonl
 //! ```
 
+mod follow;
 mod generate;
 mod load;
 mod report;

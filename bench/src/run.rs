@@ -32,6 +32,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::{
+    follow,
     generate::{self, Spec},
     load::{self, Prepared, Stats, Workload},
 };
@@ -80,6 +81,16 @@ pub struct SizeResult {
     pub peak_rss_mib: f64,
     /// Requests the abusive connections got through, and how many were refused.
     pub abuse: BTreeMap<String, u64>,
+    /// Seconds to stream `GET /export` (same catalogue as `export_s`).
+    pub http_export_s: f64,
+    /// Its size, MiB.
+    pub http_export_mib: f64,
+    /// How much the server's resident memory grew while it streamed the export, MiB.
+    pub http_export_rss_growth_mib: f64,
+    /// `catalogueChanges` served per second, in pages of 100 with their products.
+    pub changes_per_s: f64,
+    /// Write→searchable on every one of three servers, ms: `p50`, `p99`, `max`, `n`.
+    pub write_to_searchable_3_servers_ms: BTreeMap<String, f64>,
 }
 
 const PRODUCTS_PAGE: &str = "query($first: Int) { products(first: $first) { totalCount edges { node { id slug name stars certificationStatus category { code name } province { code name region { code } } ward { code name } producer { id name kind } currentCertification { stars expiresOn } updatedAt } } } }";
@@ -131,9 +142,12 @@ pub fn costliest_query() -> String {
     )
 }
 
-struct Server {
-    child: Child,
-    base: String,
+/// A benchmarked server process, stopped with SIGTERM when dropped.
+pub struct Server {
+    /// The process.
+    pub child: Child,
+    /// `http://127.0.0.1:<port>`.
+    pub base: String,
 }
 
 impl Drop for Server {
@@ -164,7 +178,7 @@ fn peak_rss_mib(pid: u32) -> f64 {
 
 /// The search engine of a run: the embedded index in the data directory, or Meilisearch
 /// (with indexes of its own) when `MEILI_URL` is set.
-enum Engine {
+pub enum Engine {
     Embedded(std::path::PathBuf),
     Meili(MeiliOptions),
 }
@@ -203,7 +217,12 @@ impl Engine {
     }
 }
 
-async fn start_server(data_dir: &Path, engine: &Engine) -> anyhow::Result<Server> {
+/// Starts a server on `data_dir` with `extra` environment and waits until it is ready.
+pub async fn start_server(
+    data_dir: &Path,
+    engine: &Engine,
+    extra: &[(&str, String)],
+) -> anyhow::Result<Server> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port();
@@ -222,6 +241,7 @@ async fn start_server(data_dir: &Path, engine: &Engine) -> anyhow::Result<Server
         .env("OCOP_LIMITS__KEY_BURST", "1000000")
         .env("RUST_LOG", "warn")
         .envs(engine.env())
+        .envs(extra.iter().map(|(k, v)| (*k, v.as_str())))
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
@@ -368,9 +388,20 @@ pub async fn at_size(opts: &Options) -> anyhow::Result<SizeResult> {
     anyhow::ensure!(!shelves.is_empty(), "flagship outlets exist");
 
     eprintln!("[{} products] starting the server", opts.products);
-    let server = start_server(&data_dir, &engine).await?;
+    let server = start_server(&data_dir, &engine, &[]).await?;
     let base = server.base.clone();
     let pid = server.child.id();
+
+    // The streamed export first, while the server's memory is at its resting level.
+    eprintln!("[{} products] GET /export", opts.products);
+    let (seconds, bytes, growth) = follow::http_export(&base, &partner, pid).await?;
+    result.http_export_s = seconds;
+    result.http_export_mib = bytes as f64 / 1_048_576.0;
+    result.http_export_rss_growth_mib = growth;
+    eprintln!("[{} products] catalogueChanges", opts.products);
+    let head = ocop_entities::ext::change_log::state(&db).await?.head;
+    result.changes_per_s =
+        follow::changes_per_second(&base, &partner, head, opts.connections, opts.duration).await?;
 
     // SQL statements per request at page sizes 10 and 100, with list counts cached.
     for (name, query, vars) in [
@@ -559,6 +590,21 @@ pub async fn at_size(opts: &Options) -> anyhow::Result<SizeResult> {
         ("n".to_owned(), latencies.len() as f64),
     ]);
     result.peak_rss_mib = peak_rss_mib(pid);
+
+    // Two more servers on the same database: every write must reach all three indexes.
+    eprintln!("[{} products] starting two more servers", opts.products);
+    let more = follow::more_servers(dir.path(), &data_dir, &engine).await?;
+    let mut bases = vec![base.clone()];
+    bases.extend(more.iter().map(|s| s.base.clone()));
+    let writes = opts.writes.min(300);
+    eprintln!(
+        "[{} products] write→searchable on 3 servers × {writes}",
+        opts.products
+    );
+    result.write_to_searchable_3_servers_ms =
+        follow::write_to_searchable_everywhere(&bases, &admin, &partner, &slugs, writes, opts.seed)
+            .await?;
+    drop(more);
     drop(server);
     Ok(result)
 }

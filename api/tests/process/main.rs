@@ -6,8 +6,16 @@
 //! - SIGTERM: a request in flight finishes, the index follower stops after its pass, giving up
 //!   any lease it held, the process exits 0, and nothing is half-written.
 //!
+//! - Several servers on one database ([`multi_server`]): every server's index follows the change
+//!   log, through SIGKILL and a late start.
+//!
 //! Each runs on SQLite with the embedded index, on PostgreSQL when `TEST_DATABASE_URL` is set,
 //! and on Meilisearch when `MEILI_URL` is set; a variant that cannot run says why.
+//!
+//! This file is the harness and the single-server scenarios; it is long because the scenarios
+//! share the harness (one test binary per crate keeps CI's link time down).
+
+mod multi_server;
 
 use std::{
     collections::HashMap,
@@ -180,6 +188,12 @@ impl Site {
 
     /// Starts `ocop serve` on a free port and waits until it is ready.
     async fn serve(&mut self) -> Server {
+        self.serve_with(&[]).await
+    }
+
+    /// Starts `ocop serve` with extra environment (another data directory, say) and waits until
+    /// it is ready.
+    async fn serve_with(&mut self, env: &[(&str, String)]) -> Server {
         self.servers += 1;
         let addr = free_address();
         let log = self.path(&format!("server-{}.log", self.servers));
@@ -187,6 +201,7 @@ impl Site {
         let child = self
             .command(&["serve"])
             .env("OCOP_LISTEN", addr.to_string())
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
             .stdout(Stdio::from(out.try_clone().expect("a log file handle")))
             .stderr(Stdio::from(out))
             .spawn()
