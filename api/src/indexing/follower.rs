@@ -264,7 +264,25 @@ impl IndexFollower {
     async fn rebuild(&self, why: &str) -> anyhow::Result<()> {
         tracing::info!(why, "building the search index from the database");
         self.status.set_building(true);
-        let result = reindex::reindex(&self.db, &self.reference, &self.search, false).await;
+        let rebuilding = reindex::reindex(&self.db, &self.reference, &self.search, false);
+        let result = if self.search.keeps_position() {
+            rebuilding.await
+        } else {
+            // A rebuild of a shared index may outlast the lease: renew it meanwhile, so that no
+            // other server starts a rebuild of its own.
+            tokio::pin!(rebuilding);
+            let mut renew = tokio::time::interval(self.config.lease / 3);
+            loop {
+                tokio::select! {
+                    result = &mut rebuilding => break result,
+                    _ = renew.tick() => {
+                        if let Err(e) = self.claim().await {
+                            tracing::warn!(error = %e, "index follower: cannot renew the lease");
+                        }
+                    }
+                }
+            }
+        };
         self.status.set_building(false);
         let report = result?;
         if !self.search.keeps_position() {

@@ -447,6 +447,71 @@ mod tests {
         );
     }
 
+    fn product(id: i64, name: &str) -> ProductDocument {
+        ProductDocument {
+            id,
+            name: name.into(),
+            category_names: vec![],
+            category_codes: vec![],
+            producer_name: "HTX".into(),
+            producer_kind: "COOPERATIVE".into(),
+            province_code: "42".into(),
+            region_code: "BTB".into(),
+            place_names: vec![],
+            ward_name: String::new(),
+            description: String::new(),
+            story: String::new(),
+            tone: String::new(),
+            cert_state: "NONE".into(),
+            stars: None,
+            cert_issued_on: None,
+            cert_expires_on: None,
+            outlet_ids: vec![],
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+
+    #[tokio::test]
+    async fn the_change_log_position_is_committed_with_the_documents_and_survives_a_reopen() {
+        let root = tempfile::tempdir().unwrap();
+        let backend = EmbeddedBackend::open(root.path()).unwrap();
+        assert!(backend.keeps_position());
+        assert_eq!(backend.position(), None, "a new index has no position");
+        backend
+            .apply(IndexBatch {
+                products: vec![product(1, "Nước mắm")],
+                position: 7,
+                ..IndexBatch::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(backend.position(), Some(7));
+        // A write without a position keeps the one recorded.
+        backend
+            .write_products(vec![product(2, "Mật ong")], vec![])
+            .await
+            .unwrap();
+        assert_eq!(backend.position(), Some(7));
+        drop(backend);
+        let reopened = EmbeddedBackend::open(root.path()).unwrap();
+        assert_eq!(reopened.position(), Some(7), "read back from the commit");
+        // A rebuild is at the position it was built at, in the process that switches to it.
+        let mut rebuild = reopened.begin_rebuild().await.unwrap();
+        rebuild
+            .add_products(vec![product(1, "Nước mắm")])
+            .await
+            .unwrap();
+        rebuild.finish(12).await.unwrap();
+        assert!(reopened.refresh().await.unwrap());
+        assert_eq!(reopened.position(), Some(12));
+        drop(reopened);
+        assert_eq!(
+            EmbeddedBackend::open(root.path()).unwrap().position(),
+            Some(12)
+        );
+    }
+
     #[test]
     fn an_index_left_with_another_schema_is_replaced_by_an_empty_one_to_rebuild() {
         let root = tempfile::tempdir().unwrap();
