@@ -37,6 +37,8 @@ pub enum Command {
     Reindex,
     /// Show the change log: its head position, what is kept, and the retention window.
     Changes,
+    /// Print the effective settings as TOML, secrets left out.
+    Config,
     /// Manage API keys.
     Keys {
         /// What to do with keys.

@@ -3,6 +3,8 @@
 //! This is the only module that reads environment variables. Secrets are [`SecretString`]s:
 //! they are never printed by `Debug` and never logged.
 
+pub mod flag;
+
 use std::{net::SocketAddr, path::PathBuf};
 
 use figment::{
@@ -35,8 +37,10 @@ pub enum LogFormat {
     Json,
 }
 
-/// All settings of the service. See the configuration table in README.md.
+/// All settings of the service. See the configuration table in README.md. An unknown key (in
+/// the file, or an unknown `OCOP_*` variable) is refused, naming it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Settings {
     /// `OCOP_ENV`: `development` (default) or `production`.
     pub env: Environment,
@@ -60,9 +64,11 @@ pub struct Settings {
     /// `OCOP_MEILI_INDEX_PREFIX`: prefix of the Meilisearch index names.
     pub meili_index_prefix: String,
     /// `OCOP_DEMO`: load the demo catalogue into an empty database at start-up.
+    #[serde(deserialize_with = "flag::deserialize")]
     pub demo: bool,
     /// `OCOP_INDEX_FOLLOWER`: run the follower that keeps this server's search index in step
     /// with the change log (off only for tests and tools).
+    #[serde(deserialize_with = "flag::deserialize")]
     pub index_follower: bool,
     /// `OCOP_SEARCH_LEASE_SECS`: with Meilisearch (one index for every server), how long one
     /// server's lease on applying changes holds; after a crash another takes over once it lapses.
@@ -79,12 +85,15 @@ pub struct Settings {
     pub log_format: Option<LogFormat>,
     /// `OCOP_EXPOSE_SQL_COUNT`: add an `x-ocop-sql-statements` header to GraphQL responses
     /// (for tests and benchmarks; off by default).
+    #[serde(deserialize_with = "flag::deserialize")]
     pub expose_sql_count: bool,
     /// `OCOP_BENCH_ROUTES`: serve `/_bench/ceiling`, a plain handler the benchmark measures
     /// the HTTP stack with (off by default).
+    #[serde(deserialize_with = "flag::deserialize")]
     pub bench_routes: bool,
     /// `OCOP_INTROSPECTION`: answer introspection queries and suggest field names in errors;
     /// default: on in development, off in production.
+    #[serde(default, deserialize_with = "flag::option::deserialize")]
     pub introspection: Option<bool>,
     /// `[limits]` / `OCOP_LIMITS__*`: request limits.
     pub limits: crate::limits::Limits,

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// Request limits.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Limits {
     /// Largest request body, in bytes (checked before parsing).
     pub max_body_bytes: usize,
@@ -42,6 +42,7 @@ pub struct Limits {
     /// Burst allowed above that rate.
     pub partner_burst: u32,
     /// Take the client IP from `X-Forwarded-For` (only behind a proxy you trust).
+    #[serde(deserialize_with = "crate::config::flag::deserialize")]
     pub trust_forwarded_for: bool,
 }
 

@@ -114,6 +114,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             );
         }
         Command::Keys { command } => return keys(command, settings).await,
+        Command::Config => print!("{}", commands::config::render(&settings)?),
         Command::Changes => {
             let db = db::connect(&settings).await?;
             db::migrate(&db).await?;

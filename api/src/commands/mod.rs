@@ -1,3 +1,4 @@
 //! Bodies of the `ocop` subcommands (more move here from `main.rs` as they are touched).
 
 pub mod changes;
+pub mod config;

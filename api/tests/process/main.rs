@@ -15,6 +15,7 @@
 //! This file is the harness and the single-server scenarios; it is long because the scenarios
 //! share the harness (one test binary per crate keeps CI's link time down).
 
+mod configuration;
 mod multi_server;
 
 use std::{
