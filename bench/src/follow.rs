@@ -169,8 +169,9 @@ fn cursor(position: i64) -> String {
     ocop_api::services::changes::cursor_of(position)
 }
 
-/// Streams `GET /export` and returns (seconds, bytes, growth of the server's resident memory
-/// over its level before the export, MiB).
+/// Streams `GET /export` and returns (seconds, bytes, growth of the server's anonymous resident
+/// memory over its level before the export, MiB). Anonymous memory is the heap: the SQLite file
+/// mapped into the process (`mmap_size`) is file-backed and left out.
 pub async fn http_export(base: &str, partner: &str, pid: u32) -> anyhow::Result<(f64, u64, f64)> {
     let before = rss_mib(pid);
     let started = Instant::now();
@@ -199,7 +200,7 @@ fn rss_mib(pid: u32) -> f64 {
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
+                .find(|l| l.starts_with("RssAnon:"))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|kb| kb.parse::<f64>().ok())
         })

@@ -174,7 +174,7 @@ impl Report {
         out.push((
             "GET /export ≤ 2 × ocop export to a file".into(),
             format!(
-                "{:.2} ({:.1} s / {:.1} s; server memory +{:.0} MiB while streaming {:.0} MiB)",
+                "{:.2} ({:.1} s / {:.1} s; server heap +{:.0} MiB while streaming {:.0} MiB)",
                 r.http_export_s / r.export_s,
                 r.http_export_s,
                 r.export_s,
@@ -308,7 +308,7 @@ impl Report {
         );
         let _ = writeln!(
             md,
-            "| GET /export ({:.0} MiB) / ocop export to a file | {:.1} s / {:.1} s; server memory +{:.0} MiB while streaming |",
+            "| GET /export ({:.0} MiB) / ocop export to a file | {:.1} s / {:.1} s; server heap (anonymous RSS) +{:.0} MiB while streaming |",
             r.http_export_mib, r.http_export_s, r.export_s, r.http_export_rss_growth_mib
         );
         let _ = writeln!(md, "| peak RSS of the server | {:.0} MiB |", r.peak_rss_mib);

@@ -85,7 +85,8 @@ pub struct SizeResult {
     pub http_export_s: f64,
     /// Its size, MiB.
     pub http_export_mib: f64,
-    /// How much the server's resident memory grew while it streamed the export, MiB.
+    /// How much the server's anonymous resident memory (its heap, not the mapped SQLite file)
+    /// grew while it streamed the export, MiB.
     pub http_export_rss_growth_mib: f64,
     /// `catalogueChanges` served per second, in pages of 100 with their products.
     pub changes_per_s: f64,
