@@ -1,6 +1,9 @@
 //! The change log: positions follow commit order under concurrent writers, a partner that takes
 //! an export and then follows `catalogueChanges` ends with a copy equal to a fresh export, and a
 //! cursor older than the retention window gets `RESYNC_REQUIRED`.
+//!
+//! Longer than most test files: the partner-sync scenario keeps its copy model (built from an
+//! export, updated from changes) beside the tests that use it.
 
 use std::{collections::BTreeMap, sync::Arc, time::Duration};
 
