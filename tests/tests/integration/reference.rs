@@ -128,7 +128,7 @@ db_test!(
     }
 );
 
-/// DOMAIN.md Table B: every pre-2025 province and the current province it became part of.
+/// Resolution 202/2025/QH15: every pre-2025 province and the current province it became part of.
 const TABLE_B: &[(&str, &str, &str)] = &[
     ("01", "Hà Nội", "01"),
     ("02", "Hà Giang", "08"),
