@@ -39,6 +39,15 @@ pub enum Command {
     Changes,
     /// Print the effective settings as TOML, secrets left out.
     Config,
+    /// Print the GraphQL schema (SDL), as published in `schema.graphql`.
+    Schema,
+    /// Changes the search engine refused, set aside so that the index follows the rest of the
+    /// log: list them, retry them, or skip them.
+    DeadLetters {
+        /// What to do with them.
+        #[command(subcommand)]
+        command: DeadLettersCommand,
+    },
     /// Manage API keys.
     Keys {
         /// What to do with keys.
@@ -74,5 +83,26 @@ pub enum KeysCommand {
     Revoke {
         /// The key's id (see `ocop keys list`).
         id: i64,
+    },
+}
+
+/// `ocop dead-letters …`
+#[derive(Debug, Subcommand)]
+pub enum DeadLettersCommand {
+    /// List the changes set aside, with what the engine said.
+    List,
+    /// Record the changes again in the change log, so every index applies them again (after
+    /// the cause is fixed); they are set aside again if the engine still refuses them.
+    Retry {
+        /// Only the change at this change-log position (default: all).
+        #[arg(long)]
+        position: Option<i64>,
+    },
+    /// Forget the changes: the index misses them until the records change again or
+    /// `ocop reindex` runs.
+    Skip {
+        /// Only the change at this change-log position (default: all).
+        #[arg(long)]
+        position: Option<i64>,
     },
 }

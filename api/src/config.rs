@@ -46,6 +46,9 @@ pub struct Settings {
     pub env: Environment,
     /// `OCOP_LISTEN`: address to listen on.
     pub listen: SocketAddr,
+    /// `OCOP_METRICS_LISTEN`: address of the Prometheus `/metrics` listener, apart from the
+    /// public port; `off` serves no metrics.
+    pub metrics_listen: String,
     /// `OCOP_DATA_DIR`: the SQLite file and the embedded search index live here.
     pub data_dir: PathBuf,
     /// `DATABASE_URL`: `postgres://…` or `sqlite://…`; default: `sqlite://<data_dir>/ocop.db`.
@@ -63,6 +66,10 @@ pub struct Settings {
     pub meili_master_key: Option<SecretString>,
     /// `OCOP_MEILI_INDEX_PREFIX`: prefix of the Meilisearch index names.
     pub meili_index_prefix: String,
+    /// `OCOP_REDIS_URL`: keep rate limits in this Redis (`redis://host:6379`), shared by every
+    /// server; without it each server limits on its own.
+    #[serde(skip_serializing)]
+    pub redis_url: Option<SecretString>,
     /// `OCOP_DEMO`: load the demo catalogue into an empty database at start-up.
     #[serde(deserialize_with = "flag::deserialize")]
     pub demo: bool,
@@ -79,6 +86,12 @@ pub struct Settings {
     /// `OCOP_READY_MAX_LAG_SECS`: `/ready` answers 503 while this server's search index lags the
     /// change log by more than this (or is being built).
     pub ready_max_lag_secs: u64,
+    /// `OCOP_SHUTDOWN_GRACE_SECS`: on SIGTERM or Ctrl-C, how long requests in flight may take
+    /// to finish before the server stops anyway.
+    pub shutdown_grace_secs: u64,
+    /// `OTEL_EXPORTER_OTLP_ENDPOINT`: export traces over OTLP/HTTP to this collector
+    /// (`http://collector:4318`); needs a binary built with the `otel` feature.
+    pub otel_exporter_otlp_endpoint: Option<String>,
     /// `RUST_LOG`: log filter.
     pub rust_log: String,
     /// `OCOP_LOG_FORMAT`: `pretty` or `json`; default: `json` in production, else `pretty`.
@@ -95,6 +108,10 @@ pub struct Settings {
     /// default: on in development, off in production.
     #[serde(default, deserialize_with = "flag::option::deserialize")]
     pub introspection: Option<bool>,
+    /// `OCOP_GRAPHIQL`: serve GraphiQL at `/graphql` to browsers; default: on in development,
+    /// off in production.
+    #[serde(default, deserialize_with = "flag::option::deserialize")]
+    pub graphiql: Option<bool>,
     /// `[limits]` / `OCOP_LIMITS__*`: request limits.
     pub limits: crate::limits::Limits,
 }
@@ -104,6 +121,7 @@ impl Default for Settings {
         Self {
             env: Environment::Development,
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            metrics_listen: "127.0.0.1:9464".to_owned(),
             data_dir: PathBuf::from("./data"),
             database_url: None,
             db_max_connections: 10,
@@ -111,16 +129,20 @@ impl Default for Settings {
             meili_url: None,
             meili_master_key: None,
             meili_index_prefix: "ocop_".to_owned(),
+            redis_url: None,
             demo: true,
             index_follower: true,
             search_lease_secs: 30,
             change_log_retention_days: 30,
             ready_max_lag_secs: 30,
+            shutdown_grace_secs: 30,
+            otel_exporter_otlp_endpoint: None,
             rust_log: "info,sqlx=warn,sea_orm=warn,tantivy=warn".to_owned(),
             log_format: None,
             expose_sql_count: false,
             bench_routes: false,
             introspection: None,
+            graphiql: None,
             limits: crate::limits::Limits::default(),
         }
     }
@@ -140,7 +162,13 @@ impl Settings {
             .merge(Env::prefixed("OCOP_").ignore(&["CONFIG"]).split("__"))
             .merge(
                 Env::raw()
-                    .only(&["DATABASE_URL", "MEILI_URL", "MEILI_MASTER_KEY", "RUST_LOG"])
+                    .only(&[
+                        "DATABASE_URL",
+                        "MEILI_URL",
+                        "MEILI_MASTER_KEY",
+                        "RUST_LOG",
+                        "OTEL_EXPORTER_OTLP_ENDPOINT",
+                    ])
                     .map(|k| k.as_str().to_ascii_lowercase().into()),
             );
         let settings: Settings = figment
@@ -160,6 +188,8 @@ impl Settings {
         if self.search_lease_secs == 0 {
             anyhow::bail!("invalid configuration: search_lease_secs must be at least 1");
         }
+        self.metrics_address()?;
+        crate::client_ip::TrustedProxies::parse(&self.limits.trusted_proxies)?;
         if let Some(url) = &self.database_url {
             let url = url.expose_secret();
             if !(url.starts_with("postgres://")
@@ -171,12 +201,33 @@ impl Settings {
                 );
             }
         }
+        if let Some(url) = &self.redis_url {
+            let url = url.expose_secret();
+            if !(url.starts_with("redis://") || url.starts_with("rediss://")) {
+                anyhow::bail!(
+                    "invalid configuration: OCOP_REDIS_URL must start with redis:// or rediss://"
+                );
+            }
+        }
         if let Some(url) = &self.meili_url
             && !(url.starts_with("http://") || url.starts_with("https://"))
         {
             anyhow::bail!("invalid configuration: MEILI_URL must be an http:// or https:// URL");
         }
         Ok(())
+    }
+
+    /// Where `/metrics` is served; `None` when `metrics_listen` is `off`.
+    pub fn metrics_address(&self) -> anyhow::Result<Option<SocketAddr>> {
+        match self.metrics_listen.trim() {
+            "off" => Ok(None),
+            addr => addr.parse().map(Some).map_err(|_| {
+                anyhow::anyhow!(
+                    "invalid configuration: metrics_listen must be an address such as \
+                     127.0.0.1:9464, or off (got {addr:?})"
+                )
+            }),
+        }
     }
 
     /// The database URL to connect to.
@@ -193,6 +244,12 @@ impl Settings {
     /// Whether introspection and field suggestions are on.
     pub fn introspection(&self) -> bool {
         self.introspection
+            .unwrap_or(self.env == Environment::Development)
+    }
+
+    /// Whether GraphiQL is served.
+    pub fn graphiql(&self) -> bool {
+        self.graphiql
             .unwrap_or(self.env == Environment::Development)
     }
 

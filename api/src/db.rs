@@ -52,16 +52,8 @@ impl StatementCounter {
     }
 }
 
-/// Total statements since start, exported on `/metrics`.
-static TOTAL_STATEMENTS: AtomicU64 = AtomicU64::new(0);
-
-/// SQL statements run since the process started.
-pub fn total_statements() -> u64 {
-    TOTAL_STATEMENTS.load(Ordering::Relaxed)
-}
-
 /// Connects with pool and driver settings suited to the backend, and installs the statement
-/// counter.
+/// counter and the SQL metrics.
 pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
     let url = settings.database_url();
     let url = url.expose_secret();
@@ -98,9 +90,11 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
             settings.database_label()
         )
     })?;
-    db.set_metric_callback(|_info| {
-        TOTAL_STATEMENTS.fetch_add(1, Ordering::Relaxed);
+    db.set_metric_callback(|info| {
         let _ = STATEMENTS.try_with(|c| c.fetch_add(1, Ordering::Relaxed));
+        let outcome = if info.failed { "error" } else { "ok" };
+        metrics::counter!(crate::metrics::SQL_STATEMENTS, "outcome" => outcome).increment(1);
+        metrics::histogram!(crate::metrics::SQL_DURATION).record(info.elapsed);
     });
     Ok(db)
 }
@@ -124,4 +118,29 @@ pub async fn begin_write(
         ..TransactionOptions::default()
     })
     .await
+}
+
+/// The tables an import fills.
+pub const CATALOGUE_TABLES: &[&str] = &[
+    "producers",
+    "products",
+    "certifications",
+    "outlets",
+    "listings",
+    "change_log",
+    "audit_log",
+];
+
+/// Brings the planner's statistics up to date after a bulk write (PostgreSQL's `ANALYZE`):
+/// otherwise reads plan with the statistics of the empty tables until autovacuum gets there, a
+/// minute or more later, and run many times slower meanwhile. SQLite keeps no such statistics
+/// unless asked, so there is nothing to do there.
+pub async fn analyze(db: &DatabaseConnection, tables: &[&str]) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::ConnectionTrait;
+    if db.get_database_backend() != sea_orm::DbBackend::Postgres {
+        return Ok(());
+    }
+    db.execute_unprepared(&format!("ANALYZE {}", tables.join(", ")))
+        .await
+        .map(|_| ())
 }

@@ -106,6 +106,20 @@ impl From<DbErr> for AppError {
     }
 }
 
+impl From<std::sync::Arc<DbErr>> for AppError {
+    /// A DataLoader's error (shared between the fields that waited on one batch): classified
+    /// like any other database error.
+    fn from(err: std::sync::Arc<DbErr>) -> Self {
+        match std::sync::Arc::try_unwrap(err) {
+            Ok(err) => map_db_err(err),
+            Err(shared) if unreachable(&shared) => {
+                AppError::DatabaseUnavailable(anyhow::anyhow!("{shared}"))
+            }
+            Err(shared) => AppError::Internal(anyhow::anyhow!("{shared}")),
+        }
+    }
+}
+
 impl From<anyhow::Error> for AppError {
     fn from(err: anyhow::Error) -> Self {
         Self::Internal(err)
@@ -235,6 +249,23 @@ mod tests {
         let ext = format!("{:?}", err.extensions);
         assert!(ext.contains("INTERNAL"));
         assert!(!ext.contains("hunter2"));
+    }
+
+    #[test]
+    fn a_dataloader_that_cannot_reach_the_database_reports_it_as_such() {
+        use std::sync::Arc;
+        let outage = || DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout);
+        // Alone, or shared by the fields that waited on the same batch.
+        assert_eq!(
+            AppError::from(Arc::new(outage())).code(),
+            "DATABASE_UNAVAILABLE"
+        );
+        let shared = Arc::new(outage());
+        let _other_waiter = shared.clone();
+        assert_eq!(AppError::from(shared).code(), "DATABASE_UNAVAILABLE");
+        let bug = Arc::new(DbErr::Custom("no such column".into()));
+        let _other_waiter = bug.clone();
+        assert_eq!(AppError::from(bug).code(), "INTERNAL");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod cli;
+pub mod client_ip;
 pub mod clock;
 pub mod commands;
 pub mod config;
@@ -15,6 +16,7 @@ pub mod graphql;
 pub mod indexing;
 pub mod interchange;
 pub mod limits;
+pub mod metrics;
 pub mod rate_limit;
 pub mod reference;
 pub mod routes;

@@ -41,9 +41,10 @@ pub struct Limits {
     pub partner_per_second: u32,
     /// Burst allowed above that rate.
     pub partner_burst: u32,
-    /// Take the client IP from `X-Forwarded-For` (only behind a proxy you trust).
-    #[serde(deserialize_with = "crate::config::flag::deserialize")]
-    pub trust_forwarded_for: bool,
+    /// The proxies (addresses or networks, `10.0.0.0/8`) whose `X-Forwarded-For` and
+    /// `X-Real-IP` are believed: see [`crate::client_ip`]. Empty: the peer is the client.
+    #[serde(deserialize_with = "crate::client_ip::deserialize_list")]
+    pub trusted_proxies: Vec<String>,
 }
 
 impl Default for Limits {
@@ -65,7 +66,7 @@ impl Default for Limits {
             key_burst: 100,
             partner_per_second: 200,
             partner_burst: 400,
-            trust_forwarded_for: false,
+            trusted_proxies: Vec::new(),
         }
     }
 }

@@ -24,8 +24,7 @@ use ocop_api::{
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     let cli = Cli::parse();
     let settings = match Settings::load(cli.config.clone()) {
         Ok(s) => s,
@@ -34,15 +33,30 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    telemetry::init(&settings);
-    match run(cli.command.unwrap_or(Command::Serve), settings).await {
+    // Outside the runtime: the trace exporter's HTTP client runs threads of its own, and is
+    // flushed and dropped after the runtime is gone.
+    let telemetry = telemetry::init(&settings);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let code = match runtime.block_on(run(cli.command.unwrap_or(Command::Serve), settings)) {
         Ok(code) => code,
         Err(e) => {
             tracing::error!(error = format!("{e:#}"), "failed");
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
-    }
+    };
+    drop(runtime);
+    drop(telemetry);
+    code
 }
 
 async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
@@ -115,6 +129,12 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         }
         Command::Keys { command } => return keys(command, settings).await,
         Command::Config => print!("{}", commands::config::render(&settings)?),
+        Command::Schema => print!("{}", ocop_api::graphql::sdl()),
+        Command::DeadLetters { command } => {
+            let db = db::connect(&settings).await?;
+            db::migrate(&db).await?;
+            print!("{}", commands::dead_letters::run(&db, command).await?);
+        }
         Command::Changes => {
             let db = db::connect(&settings).await?;
             db::migrate(&db).await?;

@@ -1,7 +1,7 @@
 //! Building and running the service: database, migrations, reference data, demo catalogue,
 //! search backend and index follower, schema, router; graceful shutdown.
 
-use std::{net::SocketAddr, sync::Arc};
+use std::{future::IntoFuture, net::SocketAddr, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use ocop_search::SearchBackend;
@@ -35,11 +35,14 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Rate limiters.
     pub limiter: Arc<RateLimits>,
+    /// Whose forwarding headers name the client.
+    pub proxies: Arc<crate::client_ip::TrustedProxies>,
 }
 
 /// A built service, bound to its port but not yet serving.
 pub struct Application {
     listener: TcpListener,
+    metrics_listener: Option<TcpListener>,
     state: AppState,
     follower: IndexFollower,
 }
@@ -57,6 +60,7 @@ impl Application {
         settings: Settings,
         search: Arc<dyn SearchBackend>,
     ) -> anyhow::Result<Self> {
+        crate::metrics::install();
         let db = db::connect(&settings).await?;
         db::migrate(&db).await?;
         let reference = Arc::new(
@@ -79,14 +83,17 @@ impl Application {
             search.clone(),
             status.clone(),
             FollowerConfig {
-                lease: std::time::Duration::from_secs(settings.search_lease_secs),
-                retention: std::time::Duration::from_secs(
+                lease: Duration::from_secs(settings.search_lease_secs),
+                retention: Duration::from_secs(
                     u64::from(settings.change_log_retention_days) * 24 * 3600,
                 ),
                 ..FollowerConfig::default()
             },
         );
-        let limiter = Arc::new(RateLimits::new(&settings.limits));
+        let limiter = Arc::new(RateLimits::with_redis(
+            &settings.limits,
+            settings.redis_url.as_ref(),
+        )?);
         let schema = graphql::build_schema(
             Shared {
                 db: db.clone(),
@@ -102,6 +109,15 @@ impl Application {
         let listener = TcpListener::bind(settings.listen)
             .await
             .with_context(|| format!("cannot listen on {}", settings.listen))?;
+        let metrics_listener = match settings.metrics_address()? {
+            Some(addr) => Some(TcpListener::bind(addr).await.with_context(|| {
+                format!("cannot listen for metrics on {addr} (set OCOP_METRICS_LISTEN, or off)")
+            })?),
+            None => None,
+        };
+        let proxies = Arc::new(crate::client_ip::TrustedProxies::parse(
+            &settings.limits.trusted_proxies,
+        )?);
         let state = AppState {
             db,
             schema,
@@ -110,9 +126,11 @@ impl Application {
             status,
             settings: Arc::new(settings),
             limiter,
+            proxies,
         };
         Ok(Self {
             listener,
+            metrics_listener,
             state,
             follower,
         })
@@ -123,6 +141,13 @@ impl Application {
         self.listener
             .local_addr()
             .expect("a bound listener has an address")
+    }
+
+    /// The address `/metrics` is served on, if any.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_listener
+            .as_ref()
+            .map(|l| l.local_addr().expect("a bound listener has an address"))
     }
 
     /// The shared state (tests use its database).
@@ -144,6 +169,21 @@ impl Application {
             .settings
             .index_follower
             .then(|| tokio::spawn(self.follower.run(worker_stopped)));
+        let metrics = self.metrics_listener.map(|listener| {
+            let router = routes::metrics::router(self.state.clone());
+            let mut stopped = stop_worker.subscribe();
+            tokio::spawn(async move {
+                let stop = async move {
+                    let _ = stopped.wait_for(|s| *s).await;
+                };
+                if let Err(e) = axum::serve(listener, router)
+                    .with_graceful_shutdown(stop)
+                    .await
+                {
+                    tracing::error!(error = %e, "the metrics listener failed");
+                }
+            })
+        });
         tracing::info!(
             %addr,
             graphiql = format!("http://{addr}/graphql"),
@@ -151,13 +191,37 @@ impl Application {
             search = self.state.search.name(),
             "ocop-catalog is ready"
         );
-        let served = axum::serve(
+        // Requests in flight may finish within the grace period; then the server stops anyway.
+        let (signalled, mut stopping) = watch::channel(false);
+        let shutdown = async move {
+            shutdown.await;
+            let _ = signalled.send(true);
+        };
+        let grace = Duration::from_secs(self.state.settings.shutdown_grace_secs);
+        let serve = axum::serve(
             self.listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown)
-        .await;
+        .with_graceful_shutdown(shutdown);
+        let served = tokio::select! {
+            served = serve.into_future() => served,
+            () = async {
+                if stopping.wait_for(|s| *s).await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+                tokio::time::sleep(grace).await;
+            } => {
+                tracing::warn!(
+                    grace_secs = grace.as_secs(),
+                    "requests still in flight after the shutdown grace period; stopping anyway"
+                );
+                Ok(())
+            }
+        };
         let _ = stop_worker.send(true);
+        if let Some(metrics) = metrics {
+            let _ = metrics.await;
+        }
         if let Some(worker) = worker
             && let Err(e) = worker.await
         {

@@ -123,7 +123,7 @@ fn main() -> ExitCode {
 /// The real server, exactly as `ocop serve` runs it.
 fn serve_child() -> anyhow::Result<()> {
     let settings = ocop_api::config::Settings::load(None)?;
-    ocop_api::telemetry::init(&settings);
+    let _telemetry = ocop_api::telemetry::init(&settings);
     tokio::runtime::Runtime::new()?.block_on(async {
         ocop_api::startup::Application::build(settings)
             .await?

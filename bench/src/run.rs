@@ -232,6 +232,7 @@ pub async fn start_server(
         .arg("serve-child")
         .env("OCOP_DATA_DIR", data_dir)
         .env("OCOP_LISTEN", format!("127.0.0.1:{port}"))
+        .env("OCOP_METRICS_LISTEN", "127.0.0.1:0")
         .env("OCOP_DEMO", "false")
         .env("OCOP_ENV", "production")
         .env("OCOP_EXPOSE_SQL_COUNT", "true")

@@ -19,6 +19,7 @@ pub mod province;
 pub mod province_alias;
 pub mod region;
 pub mod search_cursor;
+pub mod search_dead_letter;
 pub mod string_list;
 pub mod ward;
 

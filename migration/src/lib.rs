@@ -13,6 +13,7 @@ mod m20261122_000003_outbox;
 mod m20261123_000004_keys_and_audit;
 mod m20261123_000005_catalogue_version;
 mod m20261202_000006_change_log;
+mod m20261202_000007_search_dead_letter;
 pub mod reference_data;
 
 /// Runs the migrations in order.
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_keys_and_audit::Migration),
             Box::new(m20261123_000005_catalogue_version::Migration),
             Box::new(m20261202_000006_change_log::Migration),
+            Box::new(m20261202_000007_search_dead_letter::Migration),
         ]
     }
 }

@@ -17,7 +17,7 @@ pub enum SearchError {
     /// The engine could not be reached or answered with a server error.
     #[error("the search engine is unavailable: {0}")]
     Unavailable(String),
-    /// The engine accepted a task that then failed.
+    /// The engine accepted a task that then failed (it refused the documents).
     #[error("a search-engine task failed: {0}")]
     TaskFailed(String),
     /// The engine rejected a request (a bug on our side: the request should have been valid).

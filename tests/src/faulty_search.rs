@@ -19,6 +19,7 @@ pub struct FaultySearch {
     down: AtomicBool,
     shared: bool,
     written: Mutex<Vec<i64>>,
+    poisoned: Mutex<Option<i64>>,
 }
 
 impl FaultySearch {
@@ -29,6 +30,7 @@ impl FaultySearch {
             down: AtomicBool::new(false),
             shared: false,
             written: Mutex::new(Vec::new()),
+            poisoned: Mutex::new(None),
         }
     }
 
@@ -42,6 +44,12 @@ impl FaultySearch {
     /// Takes the engine down (`true`) or brings it back (`false`).
     pub fn set_down(&self, down: bool) {
         self.down.store(down, Ordering::SeqCst);
+    }
+
+    /// Makes the engine refuse (as a bug in a document would) every batch holding the
+    /// document of product `id`; `None` lifts it.
+    pub fn poison(&self, id: Option<i64>) {
+        *self.poisoned.lock().unwrap() = id;
     }
 
     /// Ids of every product document written successfully, in order (repeats included).
@@ -97,6 +105,13 @@ impl SearchBackend for FaultySearch {
 
     async fn apply(&self, batch: IndexBatch) -> Result<(), SearchError> {
         self.check()?;
+        if let Some(id) = *self.poisoned.lock().unwrap()
+            && batch.products.iter().any(|d| d.id == id)
+        {
+            return Err(SearchError::Rejected(format!(
+                "document {id} refused (test)"
+            )));
+        }
         let ids: Vec<i64> = batch.products.iter().map(|d| d.id).collect();
         self.inner.apply(batch).await?;
         self.written.lock().unwrap().extend(ids);

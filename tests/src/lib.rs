@@ -96,6 +96,8 @@ impl TestOptions {
 pub struct TestApp {
     /// Where it listens.
     pub addr: SocketAddr,
+    /// Where its `/metrics` listener is.
+    pub metrics_addr: SocketAddr,
     /// Its database, for direct checks and fixtures.
     pub db: DatabaseConnection,
     /// Which backend.
@@ -177,6 +179,7 @@ impl TestApp {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let mut settings = Settings {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            metrics_listen: "127.0.0.1:0".into(),
             data_dir: dir.path().join("data"),
             demo: options.demo,
             index_follower: !options.no_worker,
@@ -210,7 +213,8 @@ impl TestApp {
             settings.database_url = Some(SecretString::from(url));
             pg_database = Some(database);
         }
-        ocop_api::telemetry::init(&settings);
+        // Tests export no traces: the guard has nothing to flush.
+        drop(ocop_api::telemetry::init(&settings));
         let inner: Arc<dyn ocop_search::SearchBackend> = match options.meilisearch.clone() {
             Some(mut meili) => {
                 let target: SocketAddr = database::host_port(&meili.url)
@@ -232,6 +236,7 @@ impl TestApp {
             .await
             .expect("the application starts");
         let addr = app.local_addr();
+        let metrics_addr = app.metrics_addr().expect("tests serve metrics");
         let db = app.state().db.clone();
         let (tx, rx) = oneshot::channel();
         let server = tokio::spawn(app.run_until(async {
@@ -239,6 +244,7 @@ impl TestApp {
         }));
         Some(Self {
             addr,
+            metrics_addr,
             db,
             backend,
             search,

@@ -33,14 +33,15 @@ pub enum Caller {
     Key(KeyIdentity),
 }
 
+/// What an anonymous caller is told when an operation needs a key.
+pub const NEEDS_A_KEY: &str = "this operation needs an API key (Authorization: Bearer <key>)";
+
 impl Caller {
     /// The key, or `UNAUTHENTICATED`.
     pub fn key(&self) -> AppResult<&KeyIdentity> {
         match self {
             Caller::Key(k) => Ok(k),
-            Caller::Anonymous { .. } => Err(AppError::Unauthenticated(
-                "this operation needs an API key (Authorization: Bearer <key>)".into(),
-            )),
+            Caller::Anonymous { .. } => Err(AppError::Unauthenticated(NEEDS_A_KEY.into())),
         }
     }
 

@@ -3,11 +3,12 @@
 
 use crate::config::Settings;
 
-/// What `MEILI_MASTER_KEY` is shown as when it is set.
+/// What `MEILI_MASTER_KEY` and `OCOP_REDIS_URL` (which may hold a password) are shown as when
+/// they are set.
 const REDACTED: &str = "<set; not shown>";
 
 /// The effective settings as TOML. `DATABASE_URL` is shown without its password and query,
-/// `MEILI_MASTER_KEY` only as set or not.
+/// `MEILI_MASTER_KEY` and `OCOP_REDIS_URL` only as set or not.
 pub fn render(settings: &Settings) -> anyhow::Result<String> {
     // The secrets are `skip_serializing`: they are added back here, redacted.
     let mut value = toml::Value::try_from(settings)?;
@@ -18,6 +19,9 @@ pub fn render(settings: &Settings) -> anyhow::Result<String> {
         "database_url".into(),
         toml::Value::String(settings.database_label()),
     );
+    if settings.redis_url.is_some() {
+        table.insert("redis_url".into(), toml::Value::String(REDACTED.into()));
+    }
     if settings.meili_master_key.is_some() {
         table.insert(
             "meili_master_key".into(),
@@ -27,7 +31,8 @@ pub fn render(settings: &Settings) -> anyhow::Result<String> {
     // Scalars first, then the `[limits]` table, as TOML requires.
     let mut out = String::from(
         "# Effective settings (defaults, then the settings file, then the environment).\n\
-         # Secrets are not shown: database_url without its password, meili_master_key as set or not.\n",
+         # Secrets are not shown: database_url without its password, meili_master_key and\n\
+         # redis_url as set or not.\n",
     );
     out.push_str(&toml::to_string_pretty(&value)?);
     Ok(out)

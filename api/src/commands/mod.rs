@@ -2,3 +2,4 @@
 
 pub mod changes;
 pub mod config;
+pub mod dead_letters;

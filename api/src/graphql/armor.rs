@@ -210,7 +210,7 @@ impl Extension for LimitsExtension {
         let extra = requests_for(result.complexity, l.cost_per_request) - 1;
         if extra > 0
             && let Some(caller) = ctx.data_opt::<Caller>()
-            && let Err(wait) = self.rate_limits.check(caller, extra)
+            && let Err(wait) = self.rate_limits.check(caller, extra).await
         {
             let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
             let err: async_graphql::Error = AppError::RateLimited {

@@ -2,10 +2,12 @@
 //! entity models, per-request DataLoaders. No axum here.
 
 pub mod armor;
+pub mod authentication;
 pub mod loaders;
 pub mod mutation;
 pub mod prefetch;
 pub mod query;
+mod schema_contract;
 pub mod types;
 
 use std::sync::Arc;
@@ -52,6 +54,17 @@ pub struct RequestInfo {
     pub today: NaiveDate,
 }
 
+/// The schema in SDL: what `ocop schema` prints and `schema.graphql` publishes.
+pub fn sdl() -> String {
+    Schema::build(
+        Query::default(),
+        mutation::Mutation::default(),
+        EmptySubscription,
+    )
+    .finish()
+    .sdl()
+}
+
 /// Builds the schema with its limits; without introspection, field suggestions are off too.
 pub fn build_schema(
     shared: Shared,
@@ -69,6 +82,7 @@ pub fn build_schema(
         limits: Arc::new(limits.clone()),
         rate_limits,
     })
+    .extension(authentication::WritesNeedAKey)
     .limit_directives(limits.max_directives)
     .limit_recursive_depth(64);
     if introspection {
@@ -94,9 +108,4 @@ pub(crate) fn today(ctx: &Context<'_>) -> NaiveDate {
 pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a loaders::Loaders, AppError> {
     ctx.data_opt::<loaders::Loaders>()
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("DataLoaders missing from the request")))
-}
-
-/// Turns a loader failure into an internal error.
-pub(crate) fn load_err(err: Arc<sea_orm::DbErr>) -> AppError {
-    AppError::Internal(anyhow::anyhow!("{err}"))
 }

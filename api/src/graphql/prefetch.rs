@@ -10,7 +10,7 @@ use async_graphql::{Context, Lookahead};
 use ocop_entities::{listing, product};
 
 use super::{
-    load_err, loaders,
+    loaders,
     loaders::{CertificationsOf, ListingsOf, OutletId, ProducerId, ProductId},
 };
 use crate::error::AppError;
@@ -30,7 +30,7 @@ pub async fn products(
             loaders
                 .load_many(page.iter().map(|p| ProducerId(p.producer_id)))
                 .await
-                .map_err(load_err)?;
+                .map_err(AppError::from)?;
         }
         Ok::<_, AppError>(())
     };
@@ -39,7 +39,7 @@ pub async fn products(
             loaders
                 .load_many(page.iter().map(|p| CertificationsOf(p.id)))
                 .await
-                .map_err(load_err)?;
+                .map_err(AppError::from)?;
         }
         Ok::<_, AppError>(())
     };
@@ -49,10 +49,10 @@ pub async fn products(
             let shelves = loaders
                 .load_many(page.iter().map(|p| ListingsOf(p.id)))
                 .await
-                .map_err(load_err)?;
+                .map_err(AppError::from)?;
             if selection.field("outlet").exists() {
                 let outlets = shelves.values().flatten().map(|l| OutletId(l.outlet_id));
-                loaders.load_many(outlets).await.map_err(load_err)?;
+                loaders.load_many(outlets).await.map_err(AppError::from)?;
             }
         }
         Ok::<_, AppError>(())
@@ -75,7 +75,7 @@ pub async fn listings(
     let found = loaders
         .load_many(page.iter().map(|l| ProductId(l.product_id)))
         .await
-        .map_err(load_err)?;
+        .map_err(AppError::from)?;
     let products: Vec<&product::Model> = found.values().collect();
     self::products(ctx, &selection, &products).await
 }

@@ -11,7 +11,9 @@
 //!
 //! An index with no position (new, or left by an older version) or whose position was compacted
 //! away is rebuilt from the database, then followed. When the engine fails, the position stays
-//! where it is and the pass is retried with a growing delay: nothing is lost.
+//! where it is and the pass is retried with a growing delay: nothing is lost. An entry the engine
+//! itself keeps refusing is set aside as a dead letter ([`super::dead_letter`]) so that the rest
+//! of the log is followed.
 
 use std::{collections::BTreeSet, sync::Arc, time::Duration};
 
@@ -29,7 +31,7 @@ use sea_orm::{
 };
 use tokio::sync::watch;
 
-use super::{SyncStatus, documents, reindex};
+use super::{SyncStatus, dead_letter, documents, reindex};
 use crate::reference::ReferenceData;
 
 /// Tuning of the follower.
@@ -85,6 +87,9 @@ pub struct IndexFollower {
     status: Arc<SyncStatus>,
     config: FollowerConfig,
     owner: String,
+    /// The documents (products|outlets) of the last entry the engine refused, and how many
+    /// times in a row it refused them.
+    refusals: Arc<std::sync::Mutex<(String, u32)>>,
 }
 
 /// Retry delay after `attempts` failures: 0.5 s, 1 s, 2 s… up to `max`.
@@ -110,6 +115,7 @@ impl IndexFollower {
             status,
             config,
             owner,
+            refusals: Arc::default(),
         }
     }
 
@@ -225,9 +231,14 @@ impl IndexFollower {
             self.status.succeeded();
             return Ok(Pass::default());
         };
-        self.apply(&entries, last).await?;
-        if !self.search.keeps_position() {
-            self.store(last).await?;
+        match self.apply(&entries, last).await {
+            Ok(()) => {
+                if !self.search.keeps_position() {
+                    self.store(last).await?;
+                }
+            }
+            Err(e) if dead_letter::refused(&e) => self.isolate(&entries).await?,
+            Err(e) => return Err(e),
         }
         self.status.succeeded();
         Ok(Pass {
@@ -258,6 +269,67 @@ impl IndexFollower {
                 position,
             })
             .await?;
+        Ok(())
+    }
+
+    /// The engine refused a batch: applies its entries one at a time, and sets aside those whose
+    /// documents it keeps refusing ([`dead_letter::REFUSALS`] times in a row) so the rest can
+    /// follow. Refusals are counted per set of documents: every entry that touches a document
+    /// the engine will not take is refused, and is set aside at once when that is known.
+    async fn isolate(&self, entries: &[change_log::Model]) -> anyhow::Result<()> {
+        for entry in entries {
+            let documents = format!("{}|{}", entry.products, entry.outlets);
+            let applied = self
+                .apply(std::slice::from_ref(entry), entry.position)
+                .await;
+            let refusal = match applied {
+                Ok(()) => {
+                    let mut last = self.refusals.lock().expect("refusals lock");
+                    if last.0 == documents {
+                        *last = (String::new(), 0);
+                    }
+                    None
+                }
+                Err(e) if dead_letter::refused(&e) => Some(e),
+                Err(e) => return Err(e),
+            };
+            if let Some(e) = refusal {
+                let refusals = {
+                    let mut last = self.refusals.lock().expect("refusals lock");
+                    let n = if last.0 == documents { last.1 + 1 } else { 1 };
+                    *last = (documents, n);
+                    n
+                };
+                if refusals < dead_letter::REFUSALS {
+                    return Err(e.context(format!(
+                        "the engine refused change-log position {} ({refusals} of {} times \
+                         before it is set aside)",
+                        entry.position,
+                        dead_letter::REFUSALS
+                    )));
+                }
+                let error = format!("{e:#}");
+                tracing::error!(
+                    position = entry.position,
+                    kind = %entry.kind,
+                    record_id = entry.record_id,
+                    error,
+                    "the search engine keeps refusing a change: set aside as a dead letter \
+                     (see `ocop dead-letters`)"
+                );
+                dead_letter::set_aside(&self.db, &self.status.consumer(), entry, &error).await?;
+                // Step over it: an empty batch moves the position on.
+                self.search
+                    .apply(IndexBatch {
+                        position: entry.position,
+                        ..IndexBatch::default()
+                    })
+                    .await?;
+            }
+            if !self.search.keeps_position() {
+                self.store(entry.position).await?;
+            }
+        }
         Ok(())
     }
 

@@ -4,6 +4,7 @@
 //! ([`status`]).
 
 pub mod backend;
+pub mod dead_letter;
 pub mod documents;
 pub mod follower;
 pub mod reindex;

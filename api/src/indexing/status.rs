@@ -45,6 +45,8 @@ pub struct SyncReport {
     pub last_success: Option<DateTime<Utc>>,
     /// The last failure, if the last attempt failed.
     pub last_error: Option<String>,
+    /// Change-log entries the engine refused, set aside (`ocop dead-letters`).
+    pub dead_letters: u64,
 }
 
 impl SyncReport {
@@ -68,6 +70,16 @@ impl SyncStatus {
             last_error: Mutex::new(None),
             building: AtomicBool::new(false),
             wake: Notify::new(),
+        }
+    }
+
+    /// The consumer's name in metrics: `embedded` for this server's own index, the cursor's
+    /// name (`meilisearch:<prefix>`) for a shared one.
+    pub fn consumer(&self) -> String {
+        if self.backend == "embedded" {
+            self.backend.to_owned()
+        } else {
+            self.cursor_name.clone()
         }
     }
 
@@ -108,7 +120,7 @@ impl SyncStatus {
             .filter(|p| *p >= 0))
     }
 
-    /// The current report (at most three small statements).
+    /// The current report (at most four small statements).
     pub async fn report(
         &self,
         db: &DatabaseConnection,
@@ -123,6 +135,7 @@ impl SyncStatus {
         } else {
             None
         };
+        let dead_letters = super::dead_letter::count(db, &self.consumer()).await?;
         Ok(SyncReport {
             backend: self.backend,
             position,
@@ -133,6 +146,7 @@ impl SyncStatus {
                 .map(|t| (Utc::now() - t).num_milliseconds().max(0) as f64 / 1000.0),
             last_success: *self.last_success.lock().expect("status lock"),
             last_error: self.last_error.lock().expect("status lock").clone(),
+            dead_letters,
         })
     }
 }

@@ -167,6 +167,10 @@ pub async fn import(
     txn.commit().await?;
     bar.finish_and_clear();
     tracing::info!(%report, "import committed");
+    if let Err(e) = crate::db::analyze(db, crate::db::CATALOGUE_TABLES).await {
+        // The import is committed; only the planner's statistics lag until autovacuum runs.
+        tracing::warn!(error = %e, "ANALYZE after the import failed");
+    }
     Ok(report)
 }
 

@@ -1,4 +1,5 @@
-//! Rate limits: per key, and per client IP for anonymous use (GCRA, in memory per replica).
+//! Rate limits kept in this server's memory (GCRA, with `governor`): the store when no Redis is
+//! configured, and the fallback while Redis is unreachable.
 
 use std::{
     net::IpAddr,
@@ -13,7 +14,7 @@ use ocop_entities::api_key::Role;
 use crate::{auth::Caller, limits::Limits};
 
 /// The limiters of one server.
-pub struct RateLimits {
+pub struct LocalLimits {
     anonymous: DefaultKeyedRateLimiter<IpAddr>,
     keys: DefaultKeyedRateLimiter<i64>,
     partners: DefaultKeyedRateLimiter<i64>,
@@ -26,7 +27,7 @@ fn quota(per_second: u32, burst: u32) -> Quota {
     Quota::per_second(rate).allow_burst(burst)
 }
 
-impl RateLimits {
+impl LocalLimits {
     /// Limiters with the configured rates.
     pub fn new(limits: &Limits) -> Self {
         Self {
@@ -78,7 +79,7 @@ mod tests {
             partner_burst: 5,
             ..Limits::default()
         };
-        let r = RateLimits::new(&limits);
+        let r = LocalLimits::new(&limits);
         let a = Caller::Anonymous {
             ip: [10, 0, 0, 1].into(),
         };

@@ -46,7 +46,7 @@ pub async fn export(
     if let Err(e) = allowed {
         return app_error(&e);
     }
-    if let Err(wait) = state.limiter.check(&caller, 1) {
+    if let Err(wait) = state.limiter.check(&caller, 1).await {
         return app_error(&AppError::RateLimited {
             retry_after_secs: wait.as_secs().max(1),
         });

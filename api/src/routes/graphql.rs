@@ -4,14 +4,12 @@
 
 use std::{net::SocketAddr, time::Duration};
 
-use async_graphql::{
-    BatchRequest, BatchResponse, http::GraphiQLSource, parser::types::OperationType,
-};
+use async_graphql::{BatchRequest, BatchResponse, parser::types::OperationType};
 use axum::{
     body::Bytes,
     extract::{ConnectInfo, State},
     http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header},
-    response::{Html, IntoResponse, Response},
+    response::{IntoResponse, Response},
 };
 use serde_json::json;
 
@@ -28,7 +26,8 @@ use crate::{
 pub const SQL_STATEMENTS_HEADER: &str = "x-ocop-sql-statements";
 
 /// A GraphQL-shaped error response outside execution.
-fn error(status: StatusCode, code: &str, message: &str) -> Response {
+fn error(status: StatusCode, code: &'static str, message: &str) -> Response {
+    crate::metrics::error(code);
     let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
     (
         status,
@@ -54,19 +53,6 @@ pub(crate) fn app_error(err: &AppError) -> Response {
     error(status, err.code(), &err.message())
 }
 
-fn client_ip(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> std::net::IpAddr {
-    if state.settings.limits.trust_forwarded_for
-        && let Some(ip) = headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .and_then(|v| v.trim().parse().ok())
-    {
-        return ip;
-    }
-    peer.ip()
-}
-
 /// The caller of a request, from its `Authorization` header and address.
 pub(crate) async fn caller(
     state: &AppState,
@@ -76,12 +62,16 @@ pub(crate) async fn caller(
     let authorization = headers
         .get(header::AUTHORIZATION)
         .map(|v| v.to_str().unwrap_or("?"));
-    keys::authenticate(&state.db, authorization, client_ip(state, headers, peer))
-        .await
-        .map_err(|e| app_error(&e))
+    keys::authenticate(
+        &state.db,
+        authorization,
+        state.proxies.client_ip(peer.ip(), headers),
+    )
+    .await
+    .map_err(|e| app_error(&e))
 }
 
-/// GET: GraphiQL for a browser without a query, otherwise the query in the URL (never a
+/// GET: GraphiQL for a browser without a query (when enabled), otherwise the query in the URL (never a
 /// mutation: 405).
 pub async fn get_handler(
     State(state): State<AppState>,
@@ -93,8 +83,9 @@ pub async fn get_handler(
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("text/html"));
-    if wants_html && uri.query().is_none_or(|q| !q.contains("query=")) {
-        return Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response();
+    if wants_html && state.settings.graphiql() && uri.query().is_none_or(|q| !q.contains("query="))
+    {
+        return super::graphiql::page();
     }
     let request = match async_graphql::http::parse_query_string(uri.query().unwrap_or_default()) {
         Ok(r) => r,
@@ -199,7 +190,7 @@ async fn run(state: AppState, caller: Caller, batch: BatchRequest) -> Response {
         BatchRequest::Single(_) => 1,
         BatchRequest::Batch(r) => r.len() as u32,
     };
-    if let Err(wait) = state.limiter.check(&caller, operations) {
+    if let Err(wait) = state.limiter.check(&caller, operations).await {
         let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
         let mut response = app_error(&AppError::RateLimited {
             retry_after_secs: secs.max(1),
@@ -222,6 +213,17 @@ async fn run(state: AppState, caller: Caller, batch: BatchRequest) -> Response {
         BatchRequest::Single(r) => BatchRequest::Single(prepare(r)),
         BatchRequest::Batch(rs) => BatchRequest::Batch(rs.into_iter().map(prepare).collect()),
     };
+    let operations: Vec<String> = batch
+        .iter()
+        .map(|r| {
+            let name = r
+                .operation_name
+                .as_deref()
+                .or_else(|| crate::metrics::operation_name_in(&r.query));
+            crate::metrics::operation_label(name)
+        })
+        .collect();
+    let started = std::time::Instant::now();
     let limit = Duration::from_millis(state.settings.limits.request_timeout_ms);
     let executed =
         tokio::time::timeout(limit, counter.scope(state.schema.execute_batch(batch))).await;
@@ -233,6 +235,22 @@ async fn run(state: AppState, caller: Caller, batch: BatchRequest) -> Response {
             "the request took too long",
         );
     };
+    let took = started.elapsed();
+    for (operation, r) in operations.into_iter().zip(responses(&response)) {
+        let outcome = if r.errors.is_empty() { "ok" } else { "error" };
+        metrics::counter!(crate::metrics::GRAPHQL_OPERATIONS, "operation" => operation.clone(), "outcome" => outcome)
+            .increment(1);
+        metrics::histogram!(crate::metrics::GRAPHQL_DURATION, "operation" => operation)
+            .record(took);
+        for e in &r.errors {
+            let code = e.extensions.as_ref().and_then(|ext| match ext.get("code") {
+                Some(async_graphql::Value::String(code)) => Some(code.clone()),
+                _ => None,
+            });
+            metrics::counter!(crate::metrics::ERRORS, "code" => code.unwrap_or_else(|| "UNKNOWN".into()))
+                .increment(1);
+        }
+    }
     let body = match &response {
         BatchResponse::Single(r) => serde_json::to_string(r),
         BatchResponse::Batch(rs) => serde_json::to_string(rs),

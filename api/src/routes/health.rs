@@ -5,7 +5,7 @@ use std::time::Duration;
 use axum::{Json, extract::State, http::StatusCode};
 use serde_json::{Value, json};
 
-use crate::startup::AppState;
+use crate::{rate_limit::Store, startup::AppState};
 
 /// `/health`: the process is up.
 pub async fn health() -> Json<Value> {
@@ -47,7 +47,10 @@ pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
             "pendingChanges": r.pending_changes,
             "oldestPendingAgeSeconds": r.oldest_pending_age_secs,
             "lastSuccessfulSync": r.last_success.map(|t| t.to_rfc3339()),
-            "lastError": r.last_error,
+            // The cause can name internal addresses: it is in the logs and, for ADMIN keys,
+            // in `searchStatus`.
+            "failing": r.last_error.is_some(),
+            "deadLetters": r.dead_letters,
         }),
         _ => Value::Null,
     };
@@ -57,9 +60,16 @@ pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
+    let rate_limits = match state.limiter.store() {
+        Store::Memory => json!({ "store": "memory", "status": "ok" }),
+        Store::Redis => json!({ "store": "redis", "status": "ok" }),
+        // Still ready: requests are limited, per server, until Redis is back.
+        Store::RedisFallback => json!({ "store": "redis", "status": "fallback" }),
+    };
     (
         status,
         Json(json!({
+            "rateLimits": rate_limits,
             "status": if ready { "ok" } else if database_ok { index_status } else { "unavailable" },
             "database": { "status": if database_ok { "ok" } else { "unavailable" } },
             "search": {

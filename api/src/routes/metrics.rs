@@ -1,13 +1,36 @@
-//! `/metrics` in the Prometheus text format.
+//! `/metrics` in the Prometheus text format, on the metrics listen address
+//! (`OCOP_METRICS_LISTEN`), apart from the public port.
 
-use crate::db;
+use std::time::Duration;
 
-/// Process-wide counters.
-pub async fn metrics() -> String {
-    format!(
-        "# HELP ocop_sql_statements_total SQL statements run since start.\n\
-         # TYPE ocop_sql_statements_total counter\n\
-         ocop_sql_statements_total {}\n",
-        db::total_statements()
+use axum::{Router, extract::State, http::header, response::IntoResponse, routing::get};
+
+use crate::startup::AppState;
+
+/// The router of the metrics listener.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics))
+        .with_state(state)
+}
+
+/// Renders every metric; the index-lag gauges are read fresh for the scrape.
+async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    let report = tokio::time::timeout(
+        Duration::from_secs(2),
+        state.status.report(&state.db, state.search.as_ref()),
+    )
+    .await;
+    if let Ok(Ok(r)) = report {
+        crate::metrics::index_lag(
+            &state.status.consumer(),
+            r.pending_changes,
+            r.oldest_pending_age_secs,
+            r.last_error.is_some(),
+        );
+    }
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        crate::metrics::install().render(),
     )
 }

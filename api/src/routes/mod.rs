@@ -1,11 +1,15 @@
-//! HTTP routes: `/graphql` (GraphiQL in a browser), `/export` (a snapshot for partners),
-//! `/health`, `/ready`, `/metrics`, and `/_bench/ceiling` when the benchmark asks for it.
+//! HTTP routes: `/graphql` (and GraphiQL's page and files, when enabled), `/export` (a snapshot
+//! for partners),
+//! `/health`, `/ready`, and `/_bench/ceiling` when the benchmark asks for it. `/metrics` has a
+//! listener of its own ([`metrics`]).
 
 pub mod bench;
 pub mod export;
+pub mod graphiql;
 pub mod graphql;
 pub mod health;
 pub mod metrics;
+pub mod observe;
 
 use axum::{Router, extract::DefaultBodyLimit, routing::get};
 
@@ -27,12 +31,19 @@ pub fn router(state: AppState) -> Router {
             get(export::export).layer(tower_http::compression::CompressionLayer::new().gzip(true)),
         )
         .route("/health", get(health::health))
-        .route("/ready", get(health::ready))
-        .route("/metrics", get(metrics::metrics));
+        .route("/ready", get(health::ready));
+    let router = if state.settings.graphiql() {
+        router.route(
+            graphiql::ASSETS,
+            get(graphiql::asset).layer(tower_http::compression::CompressionLayer::new().gzip(true)),
+        )
+    } else {
+        router
+    };
     let router = if bench {
         router.route("/_bench/ceiling", get(bench::ceiling))
     } else {
         router
     };
-    router.with_state(state)
+    observe::layer(router.with_state(state))
 }

@@ -69,6 +69,7 @@ pub async fn record_as<C: ConnectionTrait>(
 }
 
 /// The trail of one record, newest first, after the entry with id `before_id` when given.
+#[tracing::instrument(skip_all)]
 pub async fn trail(
     db: &DatabaseConnection,
     entity_type: &str,

@@ -51,6 +51,7 @@ pub struct ChangePage {
 
 /// Up to `first` changes after `after` (from the beginning when `None`). A position older than
 /// the retention window is `RESYNC_REQUIRED`; one ahead of the head is `BAD_USER_INPUT`.
+#[tracing::instrument(skip_all)]
 pub async fn page(
     db: &DatabaseConnection,
     after: Option<i64>,

@@ -30,6 +30,7 @@ pub struct NewKey {
 }
 
 /// Creates a key and returns it with the full key text, which is never shown again.
+#[tracing::instrument(skip_all)]
 pub async fn create(
     db: &DatabaseConnection,
     reference: &ReferenceData,
@@ -108,6 +109,7 @@ pub async fn list(db: &DatabaseConnection) -> AppResult<Vec<api_key::Model>> {
 }
 
 /// Revokes a key; it stops working at once.
+#[tracing::instrument(skip_all, fields(id = id))]
 pub async fn revoke(db: &DatabaseConnection, id: i64) -> AppResult<api_key::Model> {
     let key = api_key::Entity::find_by_id(id)
         .one(db)
@@ -123,6 +125,7 @@ pub async fn revoke(db: &DatabaseConnection, id: i64) -> AppResult<api_key::Mode
 
 /// The caller of a request from its `Authorization` header value: anonymous without one,
 /// `UNAUTHENTICATED` for a key that is malformed, unknown, revoked or expired.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn authenticate(
     db: &DatabaseConnection,
     header: Option<&str>,

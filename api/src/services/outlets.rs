@@ -76,6 +76,7 @@ pub struct OutletHit {
 }
 
 /// Counts active outlets matching the filter.
+#[instrument(skip_all)]
 pub async fn count(db: &DatabaseConnection, filter: &OutletFilter) -> AppResult<u64> {
     Ok(outlet::Entity::find()
         .filter(filter.condition())

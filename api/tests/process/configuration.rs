@@ -44,9 +44,24 @@ async fn booleans_take_every_usual_spelling() {
             "{out}"
         );
     }
-    let (ok, out, err) = config(&site, &[("OCOP_LIMITS__TRUST_FORWARDED_FOR", "on")]).await;
+    let (ok, out, err) = config(&site, &[("OCOP_INDEX_FOLLOWER", "off")]).await;
     assert!(ok, "{err}");
-    assert!(out.contains("trust_forwarded_for = true"), "{out}");
+    assert!(out.contains("\nindex_follower = false\n"), "{out}");
+    let (ok, out, err) = config(
+        &site,
+        &[("OCOP_LIMITS__TRUSTED_PROXIES", "10.0.0.0/8, ::1")],
+    )
+    .await;
+    assert!(ok, "{err}");
+    let shown: toml::Value = toml::from_str(&out).expect("TOML");
+    assert_eq!(
+        shown["limits"]["trusted_proxies"],
+        toml::Value::try_from(["10.0.0.0/8", "::1"]).unwrap(),
+        "{out}"
+    );
+    let (ok, _, err) = config(&site, &[("OCOP_LIMITS__TRUSTED_PROXIES", "10.0.0.0/33")]).await;
+    assert!(!ok);
+    assert!(err.contains("10.0.0.0/33"), "{err}");
     let (ok, _, err) = config(&site, &[("OCOP_DEMO", "maybe")]).await;
     assert!(!ok);
     assert!(err.contains("maybe") && err.contains("yes/no"), "{err}");

@@ -16,7 +16,11 @@
 //! share the harness (one test binary per crate keeps CI's link time down).
 
 mod configuration;
+mod graphiql;
 mod multi_server;
+mod observability;
+mod shared_limits;
+mod traces;
 
 use std::{
     collections::HashMap,
@@ -79,6 +83,7 @@ impl Site {
             ("OCOP_DATA_DIR", dir.path().to_str().expect("a UTF-8 path")),
             ("OCOP_DEMO", "false"),
             ("OCOP_SEARCH_LEASE_SECS", "3"),
+            ("OCOP_METRICS_LISTEN", "127.0.0.1:0"),
             ("OCOP_LIMITS__KEY_PER_SECOND", "100000"),
             ("OCOP_LIMITS__KEY_BURST", "100000"),
             ("OCOP_LIMITS__ANONYMOUS_PER_SECOND", "100000"),
@@ -734,6 +739,35 @@ async fn terminated_with_a_request_in_flight(setup: Setup) {
     db.close().await.ok();
     let server = site.serve().await;
     check_whole(&site, &server, &histories, None).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_that_never_ends_holds_shutdown_no_longer_than_the_grace_period() {
+    let mut site = Site::new(Setup::Sqlite).await.expect("SQLite always runs");
+    let mut server = site
+        .serve_with(&[("OCOP_SHUTDOWN_GRACE_SECS", "1".to_owned())])
+        .await;
+    // A request that announces a body it never sends.
+    let mut stream = TcpStream::connect(server.client.addr)
+        .await
+        .expect("a connection");
+    let head = "POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"query\":";
+    stream.write_all(head.as_bytes()).await.expect("sent");
+    stream.flush().await.expect("sent");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let asked = Instant::now();
+    server.terminate();
+    let status = server.exit_status(Duration::from_secs(15)).await;
+    let took = asked.elapsed();
+    assert!(status.success(), "exit status {status}: {}", server.log());
+    assert!(
+        took >= Duration::from_millis(900),
+        "the request was given its grace period, stopped after {took:?}"
+    );
+    let log = server.log();
+    assert!(log.contains("after the shutdown grace period"), "{log}");
+    assert!(log.contains("ocop-catalog stopped"), "{log}");
+    drop(stream);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

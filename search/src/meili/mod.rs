@@ -92,7 +92,8 @@ struct IdHit {
 /// anything the engine rejects is a bug to fix, reported as such.
 fn map_err(e: MeiliError) -> SearchError {
     match e {
-        MeiliError::Timeout => SearchError::TaskFailed("the task did not finish in time".into()),
+        // Slow, not refused: retried like an engine that is down.
+        MeiliError::Timeout => SearchError::Unavailable("the task did not finish in time".into()),
         MeiliError::HttpError(e) => SearchError::Unavailable(e.to_string()),
         MeiliError::MeilisearchCommunication(e) if e.status_code >= 500 || e.status_code == 0 => {
             SearchError::Unavailable(format!("HTTP {}", e.status_code))
@@ -177,7 +178,7 @@ impl MeiliBackend {
         match task {
             Task::Succeeded { .. } => Ok(()),
             Task::Failed { content } => Err(SearchError::TaskFailed(content.error.error_message)),
-            _ => Err(SearchError::TaskFailed("the task is still pending".into())),
+            _ => Err(SearchError::Unavailable("the task is still pending".into())),
         }
     }
 

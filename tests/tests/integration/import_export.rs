@@ -235,3 +235,43 @@ db_test!(
         assert_eq!(change_log::Entity::find().count(&app.db).await.unwrap(), 0);
     }
 );
+
+/// Right after a bulk import, PostgreSQL plans with the statistics of empty tables until
+/// autovacuum analyzes them, and reads run many times slower meanwhile: the import analyzes
+/// what it filled.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_on_postgresql_leaves_the_planner_statistics_current() {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let Some(app) = TestApp::try_spawn(ocop_tests::Backend::Postgres, TestOptions::empty()).await
+    else {
+        return;
+    };
+    let mut file = Catalogue::new().producer("p", "HTX Thử", "COOPERATIVE", wards::HA_TINH);
+    for i in 0..30 {
+        file = file.product(
+            ProductSpec::new(&format!("sp-{i}"), "Nước mắm", "p", wards::HA_TINH, "I.4.a")
+                .certs(vec![valid_cert(4)]),
+        );
+    }
+    app.import(&file.jsonl()).await.unwrap();
+    for (table, rows) in [
+        ("products", 30.0),
+        ("certifications", 30.0),
+        ("producers", 1.0),
+    ] {
+        let row = app
+            .db
+            .query_one_raw(Statement::from_string(
+                DbBackend::Postgres,
+                format!(
+                    "SELECT reltuples::float8 AS n FROM pg_class WHERE oid = '{table}'::regclass"
+                ),
+            ))
+            .await
+            .unwrap()
+            .expect("a row");
+        let estimated: f64 = row.try_get("", "n").unwrap();
+        // −1 means "never analyzed" (PostgreSQL 14 and later).
+        assert_eq!(estimated, rows, "{table}: the planner's row estimate");
+    }
+}

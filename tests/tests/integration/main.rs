@@ -11,6 +11,7 @@ mod http;
 mod import_export;
 mod mutations;
 mod n_plus_one;
+mod observability;
 mod outlets;
 mod product_page;
 mod products;

@@ -237,3 +237,34 @@ db_test!(
         assert_eq!(app.gql("{ __typename }", json!({})).await.status, 200);
     }
 );
+
+/// Behind a trusted proxy, each client has its own allowance, and a client that writes its own
+/// `X-Forwarded-For` cannot take a fresh one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_a_trusted_proxy_a_client_cannot_dodge_its_limit_by_forging_x_forwarded_for() {
+    let app = ocop_tests::TestApp::spawn(TestOptions::with_limits(Limits {
+        trusted_proxies: vec!["127.0.0.1".into()],
+        ..strict()
+    }))
+    .await;
+    let status = |forwarded: &'static str| {
+        let request = app
+            .client()
+            .post(app.url("/graphql"))
+            .header("x-forwarded-for", forwarded)
+            .json(&json!({"query": "{ __typename }"}));
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    // The client 198.51.100.7 uses its burst of 3, each time claiming another address on the
+    // left; the proxy (this test, at 127.0.0.1) appended the real one on the right.
+    for forged in [
+        "1.1.1.1, 198.51.100.7",
+        "2.2.2.2, 198.51.100.7",
+        "198.51.100.7",
+    ] {
+        assert_eq!(status(forged).await, 200, "{forged}");
+    }
+    assert_eq!(status("3.3.3.3, 198.51.100.7").await, 429);
+    // Another client behind the same proxy has its own allowance.
+    assert_eq!(status("198.51.100.8").await, 200);
+}

@@ -116,6 +116,43 @@ db_test!(
 );
 
 db_test!(
+    a_write_is_authenticated_before_its_input_is_looked_at,
+    TestOptions::empty(),
+    |app| {
+        // An unknown ward would be BAD_USER_INPUT for an editor: the key is checked first.
+        let bad = json!({"input": {"name": "HTX", "kind": "COOPERATIVE", "wardCode": "99999",
+                                   "email": "not an e-mail"}});
+        assert_eq!(
+            code(&app, None, "CreateProducer", bad.clone()).await,
+            ["UNAUTHENTICATED"]
+        );
+        let partner = app.key(Role::Partner, &[], None).await;
+        assert_eq!(
+            code(&app, Some(&partner), "CreateProducer", bad.clone()).await,
+            ["FORBIDDEN"]
+        );
+        let admin = app.key(Role::Admin, &[], None).await;
+        assert_eq!(
+            code(&app, Some(&admin), "CreateProducer", bad).await,
+            ["BAD_USER_INPUT"]
+        );
+        // A query in the same document stays open to anyone.
+        let doc = format!("{MUTATIONS}\nquery Read {{ provinces {{ code }} }}");
+        let body = json!({"query": doc, "operationName": "Read"});
+        let read = TestApp::collect(
+            app.client()
+                .post(app.url("/graphql"))
+                .json(&body)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(read.data()["provinces"].as_array().map(Vec::len), Some(34));
+    }
+);
+
+db_test!(
     an_editor_writes_in_its_provinces_only,
     TestOptions::empty(),
     |app| {

@@ -140,7 +140,38 @@ db_test!(
             "at least one change per product, got {recorded}"
         );
         assert_eq!(status["searchStatus"]["pendingChanges"], recorded);
-        assert!(status["searchStatus"]["lastError"].is_string());
+        // Anonymous callers learn that synchronisation fails, not why; an ADMIN sees the cause.
+        assert_eq!(
+            status["searchStatus"]["lastError"],
+            ocop_api::graphql::query::search::HIDDEN_CAUSE
+        );
+        let admin = app
+            .key(ocop_entities::api_key::Role::Admin, &[], None)
+            .await;
+        let cause = app
+            .gql_as(Some(&admin), "{ searchStatus { lastError } }", json!({}))
+            .await;
+        assert!(
+            cause.data()["searchStatus"]["lastError"]
+                .as_str()
+                .is_some_and(|e| e.contains("the engine is down (test)")),
+            "{:?}",
+            cause.body
+        );
+        let ready: serde_json::Value = app
+            .client()
+            .get(app.url("/ready"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(ready["search"]["sync"]["failing"], true);
+        assert!(
+            !ready.to_string().contains("the engine is down"),
+            "/ready shows no cause: {ready}"
+        );
         assert!(
             status["searchStatus"]["oldestPendingAgeSeconds"]
                 .as_f64()
@@ -362,3 +393,106 @@ db_test!(facets_carry_vietnamese_labels, TestOptions::demo(), |app| {
     assert_eq!(total, data["searchProducts"]["totalHits"].as_u64().unwrap());
     assert!(field("STARS").iter().any(|v| v["label"] == "5 sao"));
 });
+
+/// Three products in one file, each with `word` in its description.
+fn three(word: &str) -> String {
+    let mut c = Catalogue::new().producer("p", "HTX Thử", "COOPERATIVE", wards::HA_TINH);
+    for slug in ["mot", "hai", "ba"] {
+        c = c.product(
+            ProductSpec::new(
+                slug,
+                &format!("Sản phẩm {slug}"),
+                "p",
+                wards::HA_TINH,
+                "I.4.a",
+            )
+            .certs(vec![ocop_tests::fixtures::valid_cert(4)])
+            .description(&format!("Mô tả {word}")),
+        );
+    }
+    c.jsonl()
+}
+
+async fn slugs_found(app: &TestApp, q: &str) -> Vec<String> {
+    let data = app.data(SEARCH, json!({"q": q})).await;
+    let mut slugs: Vec<String> = data["searchProducts"]["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["product"]["slug"].as_str().unwrap().to_owned())
+        .collect();
+    slugs.sort();
+    slugs
+}
+
+db_test!(
+    a_change_the_engine_keeps_refusing_is_set_aside_and_the_rest_is_followed,
+    TestOptions::empty(),
+    |app| {
+        app.import(&three("xuanthu")).await.unwrap();
+        app.wait_for_sync(Duration::from_secs(10)).await;
+        let hai = product::Entity::find()
+            .all(&app.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.slug == "hai")
+            .unwrap()
+            .id;
+        // The engine refuses product "hai"'s document, whatever it holds.
+        app.search.poison(Some(hai));
+        app.import(&three("hathu")).await.unwrap();
+        // The index does not stop at it: it catches up with the log, "hai" set aside.
+        app.wait_for_sync(Duration::from_secs(20)).await;
+        assert_eq!(slugs_found(&app, "hathu").await, ["ba", "mot"]);
+        // The entries of the import that touch "hai" (its product, its certificates, the
+        // producer's, which touches every product of the producer) are set aside, and nothing
+        // else.
+        let listed = ocop_api::indexing::dead_letter::list(&app.db)
+            .await
+            .unwrap();
+        assert!(!listed.is_empty());
+        for letter in &listed {
+            assert!(
+                letter.products.split(',').any(|id| id == hai.to_string()),
+                "{letter:?}"
+            );
+            assert!(letter.error.contains("refused (test)"), "{letter:?}");
+        }
+        let status = app
+            .data("{ searchStatus { deadLetters pendingChanges } }", json!({}))
+            .await;
+        assert_eq!(
+            status["searchStatus"]["deadLetters"],
+            listed.len(),
+            "{status}"
+        );
+        let ready: serde_json::Value = app
+            .client()
+            .get(app.url("/ready"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            ready["search"]["sync"]["deadLetters"],
+            listed.len(),
+            "{ready}"
+        );
+
+        // The cause is fixed; `ocop dead-letters retry` records the change again.
+        app.search.poison(None);
+        let retried = ocop_api::indexing::dead_letter::retry(&app.db, None)
+            .await
+            .unwrap();
+        assert_eq!(retried, listed.len());
+        app.wait_for_sync(Duration::from_secs(10)).await;
+        assert_eq!(slugs_found(&app, "hathu").await, ["ba", "hai", "mot"]);
+        let status = app
+            .data("{ searchStatus { deadLetters } }", json!({}))
+            .await;
+        assert_eq!(status["searchStatus"]["deadLetters"], 0);
+    }
+);

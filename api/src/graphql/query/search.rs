@@ -134,9 +134,17 @@ pub struct SearchStatus {
     pub oldest_pending_age_seconds: Option<f64>,
     /// When the index was last brought up to date.
     pub last_successful_sync: Option<DateTimeUtc>,
-    /// The last synchronisation error, while it persists.
+    /// The last synchronisation error, while it persists. Its cause (which may name internal
+    /// addresses) is shown to ADMIN keys only; others see that there is one.
     pub last_error: Option<String>,
+    /// Changes the engine refused, set aside so that the index follows the rest of the log;
+    /// `ocop dead-letters` lists, retries or skips them.
+    pub dead_letters: u64,
 }
+
+/// What a caller other than an ADMIN reads in place of a synchronisation error's cause.
+pub const HIDDEN_CAUSE: &str =
+    "the search index cannot be brought up to date; the cause is in the server's logs";
 
 /// Search queries.
 #[derive(Default)]
@@ -246,11 +254,10 @@ impl SearchQuery {
             page_size: page_size as usize,
             today: day(today(ctx)),
         };
-        let found = shared
-            .search
-            .search_products(&search)
-            .await
-            .map_err(|e| AppError::SearchUnavailable(e.into()))?;
+        let started = std::time::Instant::now();
+        let found = shared.search.search_products(&search).await;
+        crate::metrics::search(shared.search.name(), "products", started.elapsed());
+        let found = found.map_err(|e| AppError::SearchUnavailable(e.into()))?;
         // The index chose which products and in what order; the database shows them as they are.
         // (Read by id alone, then checked: with the status in the SQL, SQLite may prefer the
         // status index and walk every published product.)
@@ -369,11 +376,10 @@ impl SearchQuery {
             radius_km,
             limit,
         };
-        let found = shared
-            .search
-            .search_outlets(&search)
-            .await
-            .map_err(|e| AppError::SearchUnavailable(e.into()))?;
+        let started = std::time::Instant::now();
+        let found = shared.search.search_outlets(&search).await;
+        crate::metrics::search(shared.search.name(), "outlets", started.elapsed());
+        let found = found.map_err(|e| AppError::SearchUnavailable(e.into()))?;
         let ids: Vec<i64> = found.hits.iter().map(|h| h.id).collect();
         let mut rows: HashMap<i64, outlet::Model> = outlet::Entity::find()
             .filter(outlet::Column::Id.is_in(ids))
@@ -421,7 +427,14 @@ impl SearchQuery {
             pending_changes: report.pending_changes,
             oldest_pending_age_seconds: report.oldest_pending_age_secs,
             last_successful_sync: report.last_success.map(DateTimeUtc),
-            last_error: report.last_error,
+            last_error: report.last_error.map(|cause| {
+                if crate::graphql::mutation::caller(ctx).is_ok_and(|c| c.is_admin()) {
+                    cause
+                } else {
+                    HIDDEN_CAUSE.to_owned()
+                }
+            }),
+            dead_letters: report.dead_letters,
         })
     }
 }

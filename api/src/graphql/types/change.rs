@@ -10,7 +10,7 @@ use super::{
 use crate::{
     error::AppError,
     graphql::{
-        load_err, loaders,
+        loaders,
         loaders::{CertificationsOf, ListingKey, OutletId, ProducerId, ProductId},
         today,
     },
@@ -110,7 +110,7 @@ impl CatalogueChange {
         let found = loaders(ctx)?
             .load_one(ProductId(self.0.record_id))
             .await
-            .map_err(load_err)?;
+            .map_err(AppError::from)?;
         Ok(found
             .filter(|p| p.status != ProductStatus::Archived)
             .map(Product))
@@ -124,7 +124,7 @@ impl CatalogueChange {
         let found = loaders(ctx)?
             .load_one(ProducerId(self.0.record_id))
             .await
-            .map_err(load_err)?;
+            .map_err(AppError::from)?;
         Ok(found.map(Producer))
     }
 
@@ -140,7 +140,7 @@ impl CatalogueChange {
         let history = loaders(ctx)?
             .load_one(CertificationsOf(product))
             .await
-            .map_err(load_err)?
+            .map_err(AppError::from)?
             .unwrap_or_default();
         Ok(Certification::history(history, today(ctx))
             .into_iter()
@@ -156,7 +156,7 @@ impl CatalogueChange {
         let found = loaders(ctx)?
             .load_one(OutletId(self.0.record_id))
             .await
-            .map_err(load_err)?;
+            .map_err(AppError::from)?;
         Ok(found.map(Outlet))
     }
 
@@ -169,7 +169,7 @@ impl CatalogueChange {
         let found = loaders(ctx)?
             .load_one(ListingKey(self.0.record_id, product))
             .await
-            .map_err(load_err)?;
+            .map_err(AppError::from)?;
         Ok(found.map(Listing))
     }
 }

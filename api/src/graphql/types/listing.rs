@@ -4,9 +4,12 @@ use async_graphql::{Context, Object, Result, SimpleObject};
 use ocop_entities::{listing, product::ProductStatus};
 
 use super::{outlet::Outlet, page_info::PageInfo, product::Product, scalars::DateTimeUtc};
-use crate::graphql::{
-    load_err, loaders,
-    loaders::{OutletId, ProductId},
+use crate::{
+    error::AppError,
+    graphql::{
+        loaders,
+        loaders::{OutletId, ProductId},
+    },
 };
 
 /// A product on an outlet's shelf, with its price and stock.
@@ -19,7 +22,7 @@ impl Listing {
         let outlet = loaders(ctx)?
             .load_one(OutletId(self.0.outlet_id))
             .await
-            .map_err(load_err)?;
+            .map_err(AppError::from)?;
         Ok(outlet.map(Outlet))
     }
 
@@ -28,7 +31,7 @@ impl Listing {
         let product = loaders(ctx)?
             .load_one(ProductId(self.0.product_id))
             .await
-            .map_err(load_err)?;
+            .map_err(AppError::from)?;
         Ok(product
             .filter(|p| p.status == ProductStatus::Published)
             .map(Product))

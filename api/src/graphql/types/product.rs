@@ -15,7 +15,7 @@ use super::{
 use crate::{
     error::AppError,
     graphql::{
-        load_err, loaders,
+        loaders,
         loaders::{CertificationsOf, ListingsOf, ProducerId},
         shared, today,
     },
@@ -137,7 +137,7 @@ impl Product {
         let producer = loaders(ctx)?
             .load_one(ProducerId(self.0.producer_id))
             .await
-            .map_err(load_err)?
+            .map_err(AppError::from)?
             .ok_or_else(|| missing("producer", &self.0.producer_id.to_string()))?;
         Ok(Producer(producer))
     }
@@ -158,7 +158,7 @@ impl Product {
         let rows = loaders(ctx)?
             .load_one(ListingsOf(self.0.id))
             .await
-            .map_err(load_err)?;
+            .map_err(AppError::from)?;
         Ok(rows.unwrap_or_default().into_iter().map(Listing).collect())
     }
 
@@ -178,7 +178,7 @@ impl Product {
         let rows = loaders(ctx)?
             .load_one(CertificationsOf(self.0.id))
             .await
-            .map_err(load_err)?
+            .map_err(AppError::from)?
             .unwrap_or_default();
         Ok(Certification::history(rows, today(ctx)))
     }

@@ -121,6 +121,7 @@ async fn finish(
 }
 
 /// Records a new certificate for a product.
+#[tracing::instrument(skip_all, fields(product_id = product_id))]
 pub async fn certify(
     w: Writer<'_>,
     product_id: i64,
@@ -194,6 +195,7 @@ async fn certificate_of(
 }
 
 /// Revokes a certificate today.
+#[tracing::instrument(skip_all, fields(id = id))]
 pub async fn revoke(w: Writer<'_>, id: i64, reason: &str) -> AppResult<certification::Model> {
     let reason = text("reason", reason, limits::MEDIUM)
         .map_err(|_| AppError::bad_input("reason", "must not be empty (at most 500 characters)"))?;
@@ -223,6 +225,7 @@ pub async fn revoke(w: Writer<'_>, id: i64, reason: &str) -> AppResult<certifica
 }
 
 /// Corrects a certificate if nobody changed it since `expected_updated_at`.
+#[tracing::instrument(skip_all, fields(id = id))]
 pub async fn update(
     w: Writer<'_>,
     id: i64,

@@ -35,6 +35,7 @@ async fn outlet_and_product(
 }
 
 /// Puts a product on an outlet's shelf, or changes its price and stock.
+#[tracing::instrument(skip_all, fields(outlet_id = outlet_id, product_id = product_id))]
 pub async fn set(
     w: Writer<'_>,
     outlet_id: i64,
@@ -94,6 +95,7 @@ pub async fn set(
 }
 
 /// Takes a product off an outlet's shelf; `false` when it was not there.
+#[tracing::instrument(skip_all, fields(outlet_id = outlet_id, product_id = product_id))]
 pub async fn remove(w: Writer<'_>, outlet_id: i64, product_id: i64) -> AppResult<bool> {
     let (outlet, product) = outlet_and_product(&w, outlet_id, product_id).await?;
     let txn = crate::db::begin_write(w.db).await?;

@@ -171,6 +171,7 @@ pub fn id(name: &str, value: &str) -> AppResult<i64> {
 
 /// Ends a write: records `changes` in the change log as the transaction's last statement (which
 /// is what orders it among concurrent writers), commits, and wakes this server's index follower.
+#[tracing::instrument(skip_all, fields(changes = changes.len()))]
 pub async fn commit(w: &Writer<'_>, txn: DatabaseTransaction, changes: &[Change]) -> AppResult<()> {
     change_log::record(&txn, changes).await?;
     txn.commit().await?;

@@ -90,6 +90,7 @@ fn apply(w: &Writer<'_>, model: &mut outlet::ActiveModel, f: &OutletFields) -> A
 }
 
 /// Creates an outlet.
+#[tracing::instrument(skip_all)]
 pub async fn create(w: Writer<'_>, f: OutletFields) -> AppResult<outlet::Model> {
     let name = f.name.clone().ok_or_else(|| bad("name", "is required"))?;
     let kind = f.kind.ok_or_else(|| bad("kind", "is required"))?;
@@ -150,6 +151,7 @@ async fn current(w: &Writer<'_>, id: i64) -> AppResult<outlet::Model> {
 }
 
 /// Updates an outlet if nobody changed it since `expected_updated_at`.
+#[tracing::instrument(skip_all, fields(id = id))]
 pub async fn update(
     w: Writer<'_>,
     id: i64,
@@ -208,6 +210,7 @@ pub async fn update(
 }
 
 /// Archives an outlet: it leaves lists, search and the products' pages.
+#[tracing::instrument(skip_all, fields(id = id))]
 pub async fn archive(w: Writer<'_>, id: i64) -> AppResult<outlet::Model> {
     let current = current(&w, id).await?;
     w.caller.require_province(&current.province_code)?;

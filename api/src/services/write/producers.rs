@@ -95,6 +95,7 @@ fn apply(w: &Writer<'_>, model: &mut producer::ActiveModel, f: &ProducerFields) 
 }
 
 /// Creates a producer.
+#[tracing::instrument(skip_all)]
 pub async fn create(w: Writer<'_>, f: ProducerFields) -> AppResult<producer::Model> {
     let name = f.name.clone().ok_or_else(|| bad("name", "is required"))?;
     let kind = f.kind.ok_or_else(|| bad("kind", "is required"))?;
@@ -154,6 +155,7 @@ pub async fn create(w: Writer<'_>, f: ProducerFields) -> AppResult<producer::Mod
 }
 
 /// Updates a producer if nobody changed it since `expected_updated_at`.
+#[tracing::instrument(skip_all, fields(id = id))]
 pub async fn update(
     w: Writer<'_>,
     id: i64,

@@ -143,6 +143,7 @@ async fn apply(
 }
 
 /// Creates a product (published unless told otherwise), without certificates.
+#[tracing::instrument(skip_all)]
 pub async fn create(w: Writer<'_>, f: ProductFields) -> AppResult<product::Model> {
     let name = f.name.clone().ok_or_else(|| bad("name", "is required"))?;
     for (name, missing) in [
@@ -214,6 +215,7 @@ async fn current(w: &Writer<'_>, id: i64) -> AppResult<product::Model> {
 }
 
 /// Updates a product if nobody changed it since `expected_updated_at`.
+#[tracing::instrument(skip_all, fields(id = id))]
 pub async fn update(
     w: Writer<'_>,
     id: i64,
@@ -244,6 +246,7 @@ pub async fn update(
 }
 
 /// Archives a product: it leaves lists, search and shelves, and stays in the history.
+#[tracing::instrument(skip_all, fields(id = id))]
 pub async fn archive(w: Writer<'_>, id: i64) -> AppResult<product::Model> {
     let current = current(&w, id).await?;
     w.caller.require_province(&current.province_code)?;
