@@ -17,22 +17,19 @@ use crate::{
 
 const CHANGES: &str = "query($after: String) { catalogueChanges(after: $after, first: 100) { pageInfo { endCursor hasNextPage } nodes { position kind id operation changedAt product { id slug name stars updatedAt } } } }";
 
-/// Two more servers on the first one's database, each with an index of its own (or the same
-/// Meilisearch); they build their indexes at start-up.
+/// Two more servers on the first one's database (`database`: its SQLite file or PostgreSQL),
+/// each with an index of its own (or the same Meilisearch); they build their indexes at
+/// start-up.
 pub async fn more_servers(
     root: &Path,
-    first_data_dir: &Path,
+    database: &str,
     engine: &Engine,
 ) -> anyhow::Result<Vec<Server>> {
-    let database = format!(
-        "sqlite://{}?mode=rwc",
-        first_data_dir.join("ocop.db").display()
-    );
     let mut servers = Vec::new();
     for n in 2..=3 {
         let dir = root.join(format!("server-{n}"));
         std::fs::create_dir_all(&dir)?;
-        servers.push(start_server(&dir, engine, &[("DATABASE_URL", database.clone())]).await?);
+        servers.push(start_server(&dir, engine, &[("DATABASE_URL", database.to_owned())]).await?);
     }
     Ok(servers)
 }

@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! cargo run --release -p ocop-bench                 # the whole benchmark, 10k and 100k products
+//! BENCH_DATABASE_URL=postgres://… cargo run --release -p ocop-bench   # and 100k on PostgreSQL
 //! cargo run --release -p ocop-bench -- generate --products 1000 catalogue.jsonl
 //! ```
 
@@ -45,6 +46,10 @@ enum Cmd {
         /// Where to write `latest.json` and `latest.svg`.
         #[arg(long, default_value = "bench/results")]
         out: PathBuf,
+        /// Also measure the largest size on this PostgreSQL database (emptied first), e.g.
+        /// `postgres://ocop:ocop@127.0.0.1:5432/ocop_bench`.
+        #[arg(long, env = "BENCH_DATABASE_URL")]
+        postgres: Option<String>,
     },
     /// Write a synthetic catalogue in the interchange format.
     Generate {
@@ -78,6 +83,9 @@ fn main() -> ExitCode {
         writes: 1000,
         seed: 2026,
         out: PathBuf::from("bench/results"),
+        postgres: std::env::var("BENCH_DATABASE_URL")
+            .ok()
+            .filter(|u| !u.is_empty()),
     });
     let result = match command {
         Cmd::ServeChild => serve_child(),
@@ -107,9 +115,20 @@ fn main() -> ExitCode {
             writes,
             seed,
             out,
+            postgres,
         } => tokio::runtime::Runtime::new()
             .map_err(anyhow::Error::from)
-            .and_then(|rt| rt.block_on(run_all(sizes, seconds, connections, writes, seed, out))),
+            .and_then(|rt| {
+                rt.block_on(run_all(
+                    sizes,
+                    seconds,
+                    connections,
+                    writes,
+                    seed,
+                    out,
+                    postgres,
+                ))
+            }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -139,24 +158,32 @@ async fn run_all(
     writes: usize,
     seed: u64,
     out: PathBuf,
+    postgres: Option<String>,
 ) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let largest = sizes.iter().copied().max().unwrap_or(0);
     let mut results = Vec::new();
     let mut sizes = sizes;
     sizes.sort_unstable();
-    for products in sizes {
+    let options = |products: usize, postgres: Option<String>| {
         let big = products == largest;
-        let opts = run::Options {
+        run::Options {
             products,
             outlets: (products / 20).max(10),
             duration: Duration::from_secs(if big { seconds } else { seconds.div_ceil(2) }),
             connections,
             writes: if big { writes } else { writes / 10 },
             seed,
-        };
-        results.push(run::at_size(&opts).await?);
+            postgres,
+        }
+    };
+    for products in sizes {
+        results.push(run::at_size(&options(products, None)).await?);
     }
+    let on_postgres = match postgres {
+        Some(url) => Some(run::at_size(&options(largest, Some(url))).await?),
+        None => None,
+    };
     let revision = std::process::Command::new("git")
         .args(["rev-parse", "--short", "HEAD"])
         .output()
@@ -170,6 +197,7 @@ async fn run_all(
         connections,
         duration_s: seconds as f64,
         sizes: results,
+        postgres: on_postgres,
     };
     std::fs::create_dir_all(&out)?;
     std::fs::write(

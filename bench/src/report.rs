@@ -74,8 +74,10 @@ pub struct Report {
     pub connections: usize,
     /// Seconds per scenario at the largest size.
     pub duration_s: f64,
-    /// Results per catalogue size, smallest first.
+    /// Results per catalogue size, smallest first (SQLite).
     pub sizes: Vec<SizeResult>,
+    /// The largest size again on PostgreSQL, when a database was given.
+    pub postgres: Option<SizeResult>,
 }
 
 impl Report {
@@ -318,6 +320,9 @@ impl Report {
             r.abuse.get("accepted").copied().unwrap_or(0),
             r.abuse.get("refused").copied().unwrap_or(0)
         );
+        if let Some(pg) = &self.postgres {
+            self.postgres_section(&mut md, r, pg);
+        }
         let _ = writeln!(md, "\n| target | measured | met |\n|---|---|---|");
         for (target, value, met) in self.targets() {
             let _ = writeln!(
@@ -327,6 +332,52 @@ impl Report {
             );
         }
         md
+    }
+
+    /// The same catalogue on SQLite and on PostgreSQL, side by side.
+    fn postgres_section(&self, md: &mut String, sqlite: &SizeResult, pg: &SizeResult) {
+        let _ = writeln!(
+            md,
+            "\nThe same {} products on PostgreSQL (same machine, server and {} index):\n",
+            pg.products, pg.engine
+        );
+        let _ = writeln!(
+            md,
+            "| scenario | SQLite req/s | PostgreSQL req/s | SQLite p50 / p95 ms | PostgreSQL p50 / p95 ms |"
+        );
+        let _ = writeln!(md, "|---|---:|---:|---:|---:|");
+        for name in SCENARIOS {
+            if let (Some(a), Some(b)) = (sqlite.scenarios.get(*name), pg.scenarios.get(*name)) {
+                let _ = writeln!(
+                    md,
+                    "| {name} | {:.0} | {:.0} | {:.2} / {:.2} | {:.2} / {:.2} |",
+                    a.rps, b.rps, a.p50_ms, a.p95_ms, b.p50_ms, b.p95_ms
+                );
+            }
+        }
+        let w = |r: &SizeResult, k: &str| r.write_to_searchable_ms.get(k).copied().unwrap_or(0.0);
+        let _ = writeln!(
+            md,
+            "\n| measure | SQLite | PostgreSQL |\n|---|---|---|\n\
+             | import (PostgreSQL: with ANALYZE) / export / reindex | {:.1} / {:.1} / {:.1} s | {:.1} / {:.1} / {:.1} s |\n\
+             | write→searchable p50 / p99 | {:.0} / {:.0} ms | {:.0} / {:.0} ms |\n\
+             | catalogueChanges | {:.0} changes/s | {:.0} changes/s |\n\
+             | peak RSS of the server | {:.0} MiB | {:.0} MiB |",
+            sqlite.import_s,
+            sqlite.export_s,
+            sqlite.reindex_s,
+            pg.import_s,
+            pg.export_s,
+            pg.reindex_s,
+            w(sqlite, "p50"),
+            w(sqlite, "p99"),
+            w(pg, "p50"),
+            w(pg, "p99"),
+            sqlite.changes_per_s,
+            pg.changes_per_s,
+            sqlite.peak_rss_mib,
+            pg.peak_rss_mib
+        );
     }
 
     /// An SVG chart: p50/p95/p99 per scenario at the largest size, and p95 at each size.

@@ -52,6 +52,8 @@ pub struct Options {
     pub writes: usize,
     /// RNG seed.
     pub seed: u64,
+    /// PostgreSQL to run on (emptied first); SQLite in a temporary directory when `None`.
+    pub postgres: Option<String>,
 }
 
 /// Everything measured at one size.
@@ -71,6 +73,8 @@ pub struct SizeResult {
     pub reindex_s: f64,
     /// The search engine: `embedded` or `meilisearch`.
     pub engine: String,
+    /// The database: `sqlite` or `postgresql`.
+    pub database: String,
     /// Figures per scenario.
     pub scenarios: BTreeMap<String, Stats>,
     /// SQL statements per request: scenario → page size → statements.
@@ -312,9 +316,28 @@ pub async fn at_size(opts: &Options) -> anyhow::Result<SizeResult> {
     let settings = Settings {
         data_dir: data_dir.clone(),
         demo: false,
+        database_url: opts.postgres.clone().map(secrecy::SecretString::from),
         ..Settings::default()
     };
     let db = db::connect(&settings).await?;
+    if opts.postgres.is_some() {
+        use sea_orm::ConnectionTrait;
+        // A fresh database every run: what an earlier run left is dropped.
+        db.execute_unprepared("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+            .await
+            .context("cannot empty the benchmark's PostgreSQL database")?;
+    }
+    result.database = if opts.postgres.is_some() {
+        "postgresql"
+    } else {
+        "sqlite"
+    }
+    .to_owned();
+    // The servers' database: the same PostgreSQL, or the SQLite file in `data_dir`.
+    let database_url = opts
+        .postgres
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", data_dir.join("ocop.db").display()));
     db::migrate(&db).await?;
     let reference = ReferenceData::load(&db).await?;
     eprintln!("[{} products] importing", opts.products);
@@ -390,7 +413,12 @@ pub async fn at_size(opts: &Options) -> anyhow::Result<SizeResult> {
     anyhow::ensure!(!shelves.is_empty(), "flagship outlets exist");
 
     eprintln!("[{} products] starting the server", opts.products);
-    let server = start_server(&data_dir, &engine, &[]).await?;
+    let server = start_server(
+        &data_dir,
+        &engine,
+        &[("DATABASE_URL", database_url.clone())],
+    )
+    .await?;
     let base = server.base.clone();
     let pid = server.child.id();
 
@@ -595,7 +623,7 @@ pub async fn at_size(opts: &Options) -> anyhow::Result<SizeResult> {
 
     // Two more servers on the same database: every write must reach all three indexes.
     eprintln!("[{} products] starting two more servers", opts.products);
-    let more = follow::more_servers(dir.path(), &data_dir, &engine).await?;
+    let more = follow::more_servers(dir.path(), &database_url, &engine).await?;
     let mut bases = vec![base.clone()];
     bases.extend(more.iter().map(|s| s.base.clone()));
     let writes = opts.writes.min(300);
