@@ -118,6 +118,25 @@ pub fn error(code: &'static str) {
     counter!(ERRORS, "code" => code).increment(1);
 }
 
+/// Records one executed GraphQL operation: its outcome, latency and the codes of its errors.
+pub fn graphql_operation(operation: String, response: &async_graphql::Response, took: Duration) {
+    let outcome = if response.errors.is_empty() {
+        "ok"
+    } else {
+        "error"
+    };
+    counter!(GRAPHQL_OPERATIONS, "operation" => operation.clone(), "outcome" => outcome)
+        .increment(1);
+    metrics::histogram!(GRAPHQL_DURATION, "operation" => operation).record(took);
+    for e in &response.errors {
+        let code = match e.extensions.as_ref().and_then(|ext| ext.get("code")) {
+            Some(async_graphql::Value::String(code)) => code.clone(),
+            _ => "UNKNOWN".to_owned(),
+        };
+        counter!(ERRORS, "code" => code).increment(1);
+    }
+}
+
 /// Records a search's latency.
 pub fn search(engine: &'static str, kind: &'static str, took: Duration) {
     metrics::histogram!(SEARCH_DURATION, "engine" => engine, "kind" => kind).record(took);

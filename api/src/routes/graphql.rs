@@ -71,8 +71,8 @@ pub(crate) async fn caller(
     .map_err(|e| app_error(&e))
 }
 
-/// GET: GraphiQL for a browser without a query (when enabled), otherwise the query in the URL (never a
-/// mutation: 405).
+/// GET: GraphiQL for a browser without a query (when enabled), otherwise the query in the URL
+/// (never a mutation: 405).
 pub async fn get_handler(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -237,19 +237,7 @@ async fn run(state: AppState, caller: Caller, batch: BatchRequest) -> Response {
     };
     let took = started.elapsed();
     for (operation, r) in operations.into_iter().zip(responses(&response)) {
-        let outcome = if r.errors.is_empty() { "ok" } else { "error" };
-        metrics::counter!(crate::metrics::GRAPHQL_OPERATIONS, "operation" => operation.clone(), "outcome" => outcome)
-            .increment(1);
-        metrics::histogram!(crate::metrics::GRAPHQL_DURATION, "operation" => operation)
-            .record(took);
-        for e in &r.errors {
-            let code = e.extensions.as_ref().and_then(|ext| match ext.get("code") {
-                Some(async_graphql::Value::String(code)) => Some(code.clone()),
-                _ => None,
-            });
-            metrics::counter!(crate::metrics::ERRORS, "code" => code.unwrap_or_else(|| "UNKNOWN".into()))
-                .increment(1);
-        }
+        crate::metrics::graphql_operation(operation, r, took);
     }
     let body = match &response {
         BatchResponse::Single(r) => serde_json::to_string(r),
