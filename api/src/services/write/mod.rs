@@ -173,9 +173,14 @@ pub fn id(name: &str, value: &str) -> AppResult<i64> {
 /// is what orders it among concurrent writers), commits, and wakes this server's index follower.
 #[tracing::instrument(skip_all, fields(changes = changes.len()))]
 pub async fn commit(w: &Writer<'_>, txn: DatabaseTransaction, changes: &[Change]) -> AppResult<()> {
-    change_log::record(&txn, changes).await?;
+    let last = change_log::record(&txn, changes).await?;
     txn.commit().await?;
     w.status.changed();
+    tracing::info!(
+        actor = %w.caller.actor(),
+        position = last,
+        "write committed"
+    );
     Ok(())
 }
 
