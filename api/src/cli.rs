@@ -48,6 +48,18 @@ pub enum Command {
         #[command(subcommand)]
         command: DeadLettersCommand,
     },
+    /// Print a certificate's verification code and URL; write its QR code as SVG and PNG for
+    /// the stamp.
+    Stamp {
+        /// The certificate's id.
+        id: i64,
+        /// Write the QR code here as SVG.
+        #[arg(long)]
+        svg: Option<PathBuf>,
+        /// Write the QR code here as PNG.
+        #[arg(long)]
+        png: Option<PathBuf>,
+    },
     /// Manage API keys.
     Keys {
         /// What to do with keys.

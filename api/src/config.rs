@@ -112,6 +112,10 @@ pub struct Settings {
     /// off in production.
     #[serde(default, deserialize_with = "flag::option::deserialize")]
     pub graphiql: Option<bool>,
+    /// `OCOP_PUBLIC_URL`: where buyers reach the service, e.g. `https://ocop.example.vn`; the
+    /// verification URLs on certificate stamps (`/v/{code}`) start with it. Default: `http://` and
+    /// the address the server is bound to.
+    pub public_url: Option<String>,
     /// `[limits]` / `OCOP_LIMITS__*`: request limits.
     pub limits: crate::limits::Limits,
 }
@@ -143,6 +147,7 @@ impl Default for Settings {
             bench_routes: false,
             introspection: None,
             graphiql: None,
+            public_url: None,
             limits: crate::limits::Limits::default(),
         }
     }
@@ -214,7 +219,23 @@ impl Settings {
         {
             anyhow::bail!("invalid configuration: MEILI_URL must be an http:// or https:// URL");
         }
+        if let Some(url) = &self.public_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            anyhow::bail!(
+                "invalid configuration: OCOP_PUBLIC_URL must be an http:// or https:// URL"
+            );
+        }
         Ok(())
+    }
+
+    /// The verification page of the certificate whose code is `code`.
+    pub fn verification_url(&self, code: &str) -> String {
+        let base = self
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.listen));
+        format!("{}/v/{code}", base.trim_end_matches('/'))
     }
 
     /// Where `/metrics` is served; `None` when `metrics_listen` is `off`.

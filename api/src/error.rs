@@ -64,6 +64,14 @@ impl AppError {
         }
     }
 
+    /// A refusal over the rate limit, to retry after `wait` (rounded up to whole seconds).
+    pub fn rate_limited(wait: std::time::Duration) -> Self {
+        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        Self::RateLimited {
+            retry_after_secs: secs.max(1),
+        }
+    }
+
     /// The message shown to the client (internal causes are not shown).
     pub fn message(&self) -> String {
         match self {

@@ -41,6 +41,9 @@ pub struct Limits {
     pub partner_per_second: u32,
     /// Burst allowed above that rate.
     pub partner_burst: u32,
+    /// Requests a certificate lookup by printed number counts as (numbers are short and
+    /// sequential, so they are looked up more sparingly than the random codes on QR stamps).
+    pub certificate_number_lookup_cost: u32,
     /// The proxies (addresses or networks, `10.0.0.0/8`) whose `X-Forwarded-For` and
     /// `X-Real-IP` are believed: see [`crate::client_ip`]. Empty: the peer is the client.
     #[serde(deserialize_with = "crate::client_ip::deserialize_list")]
@@ -66,6 +69,7 @@ impl Default for Limits {
             key_burst: 100,
             partner_per_second: 200,
             partner_burst: 400,
+            certificate_number_lookup_cost: 10,
             trusted_proxies: Vec::new(),
         }
     }

@@ -135,6 +135,20 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             db::migrate(&db).await?;
             print!("{}", commands::dead_letters::run(&db, command).await?);
         }
+        Command::Stamp { id, svg, png } => {
+            let db = db::connect(&settings).await?;
+            db::migrate(&db).await?;
+            if settings.public_url.is_none() {
+                eprintln!(
+                    "warning: OCOP_PUBLIC_URL is not set, so the QR points at http://{}, which \
+                     buyers cannot reach",
+                    settings.listen
+                );
+            }
+            let stamp = commands::stamp::Stamp::of(&db, &settings, id).await?;
+            stamp.write(svg.as_deref(), png.as_deref())?;
+            println!("code: {}\nurl:  {}", stamp.code, stamp.url);
+        }
         Command::Changes => {
             let db = db::connect(&settings).await?;
             db::migrate(&db).await?;

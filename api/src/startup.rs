@@ -57,7 +57,7 @@ impl Application {
     /// Connects to and migrates the database, loads the demo catalogue into an empty one when
     /// enabled, and binds the listener (port 0 picks a free port).
     pub async fn build_with_search(
-        settings: Settings,
+        mut settings: Settings,
         search: Arc<dyn SearchBackend>,
     ) -> anyhow::Result<Self> {
         crate::metrics::install();
@@ -90,6 +90,14 @@ impl Application {
                 ..FollowerConfig::default()
             },
         );
+        let listener = TcpListener::bind(settings.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", settings.listen))?;
+        if settings.public_url.is_none() {
+            // Verification URLs point at this server when no public address is configured.
+            settings.public_url = Some(format!("http://{}", listener.local_addr()?));
+        }
+        let settings = Arc::new(settings);
         let limiter = Arc::new(RateLimits::with_redis(
             &settings.limits,
             settings.redis_url.as_ref(),
@@ -101,14 +109,13 @@ impl Application {
                 search: search.clone(),
                 status: status.clone(),
                 counts: Arc::default(),
+                settings: settings.clone(),
+                rate_limits: limiter.clone(),
             },
             &settings.limits,
             limiter.clone(),
             settings.introspection(),
         );
-        let listener = TcpListener::bind(settings.listen)
-            .await
-            .with_context(|| format!("cannot listen on {}", settings.listen))?;
         let metrics_listener = match settings.metrics_address()? {
             Some(addr) => Some(TcpListener::bind(addr).await.with_context(|| {
                 format!("cannot listen for metrics on {addr} (set OCOP_METRICS_LISTEN, or off)")
@@ -124,7 +131,7 @@ impl Application {
             reference,
             search,
             status,
-            settings: Arc::new(settings),
+            settings,
             limiter,
             proxies,
         };

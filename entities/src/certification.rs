@@ -44,6 +44,9 @@ pub struct Model {
     pub revoked_on: Option<Date>,
     /// Why it was revoked.
     pub revoked_reason: Option<String>,
+    /// The code on the certificate's stamp (see [`crate::verification_code`]); unique.
+    #[sea_orm(unique)]
+    pub verification_code: String,
     /// When the record was created.
     pub created_at: DateTimeUtc,
     /// When the record was last changed.

@@ -21,6 +21,7 @@ pub mod region;
 pub mod search_cursor;
 pub mod search_dead_letter;
 pub mod string_list;
+pub mod verification_code;
 pub mod ward;
 
 pub use string_list::StringList;

@@ -14,6 +14,7 @@ mod m20261123_000004_keys_and_audit;
 mod m20261123_000005_catalogue_version;
 mod m20261202_000006_change_log;
 mod m20261202_000007_search_dead_letter;
+mod m20261202_000008_certificate_verification;
 pub mod reference_data;
 
 /// Runs the migrations in order.
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_catalogue_version::Migration),
             Box::new(m20261202_000006_change_log::Migration),
             Box::new(m20261202_000007_search_dead_letter::Migration),
+            Box::new(m20261202_000008_certificate_verification::Migration),
         ]
     }
 }

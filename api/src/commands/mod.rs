@@ -3,3 +3,4 @@
 pub mod changes;
 pub mod config;
 pub mod dead_letters;
+pub mod stamp;

@@ -212,11 +212,7 @@ impl Extension for LimitsExtension {
             && let Some(caller) = ctx.data_opt::<Caller>()
             && let Err(wait) = self.rate_limits.check(caller, extra).await
         {
-            let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-            let err: async_graphql::Error = AppError::RateLimited {
-                retry_after_secs: secs.max(1),
-            }
-            .into();
+            let err: async_graphql::Error = AppError::rate_limited(wait).into();
             return Err(vec![err.into_server_error(Default::default())]);
         }
         Ok(result)

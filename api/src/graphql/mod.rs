@@ -27,6 +27,7 @@ pub struct Query(
     query::search::SearchQuery,
     query::audit::AuditQuery,
     query::changes::ChangesQuery,
+    query::verification::VerificationQuery,
 );
 
 /// The schema type served at `/graphql`.
@@ -45,6 +46,10 @@ pub struct Shared {
     pub status: Arc<crate::indexing::SyncStatus>,
     /// Counts of product lists.
     pub counts: Arc<crate::services::count_cache::CountCache>,
+    /// Settings.
+    pub settings: Arc<crate::config::Settings>,
+    /// Rate limits (for lookups that count as more than one request).
+    pub rate_limits: Arc<crate::rate_limit::RateLimits>,
 }
 
 /// What is fixed for the duration of one request.

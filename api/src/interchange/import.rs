@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use ocop_entities::{
     StringList, certification,
     ext::change_log::{self, Change, ChangeKind, ChangeOp},
-    listing, outlet, producer, product,
+    listing, outlet, producer, product, verification_code,
 };
 use sea_orm::{
     ActiveValue::{NotSet, Set},
@@ -522,19 +522,28 @@ async fn write<C: ConnectionTrait>(
             product_ids.insert(m.slug, m.id);
         }
     }
+    // A re-imported certificate keeps the verification code printed on its stamps.
+    let mut stamped = HashMap::new();
     for chunk in replaced.chunks(500) {
-        let old: Vec<(i64, i64)> = certification::Entity::find()
-            .select_only()
-            .column(certification::Column::Id)
-            .column(certification::Column::ProductId)
+        let old = certification::Entity::find()
             .filter(certification::Column::ProductId.is_in(chunk.to_vec()))
-            .into_tuple()
             .all(txn)
             .await?;
-        changes.extend(old.into_iter().map(|(id, product)| {
-            Change::new(ChangeKind::Certification, id, ChangeOp::Removed)
-                .touching_products([product])
-        }));
+        for c in old {
+            changes.push(
+                Change::new(ChangeKind::Certification, c.id, ChangeOp::Removed)
+                    .touching_products([c.product_id]),
+            );
+            stamped.insert(
+                (
+                    c.product_id,
+                    c.issued_on,
+                    c.certificate_number,
+                    c.decision_number,
+                ),
+                c.verification_code,
+            );
+        }
         certification::Entity::delete_many()
             .filter(certification::Column::ProductId.is_in(chunk.to_vec()))
             .exec(txn)
@@ -544,8 +553,17 @@ async fn write<C: ConnectionTrait>(
     for (slug, certs) in certs_by_slug {
         let product_id = product_ids[&slug];
         for c in certs {
+            let code = stamped
+                .remove(&(
+                    product_id,
+                    c.issued_on,
+                    c.certificate_number.clone(),
+                    c.decision_number.clone(),
+                ))
+                .unwrap_or_else(verification_code::generate);
             cert_rows.push(certification::ActiveModel {
                 id: NotSet,
+                verification_code: Set(code),
                 product_id: Set(product_id),
                 stars: Set(c.stars),
                 score: Set(c.score),

@@ -47,9 +47,7 @@ pub async fn export(
         return app_error(&e);
     }
     if let Err(wait) = state.limiter.check(&caller, 1).await {
-        return app_error(&AppError::RateLimited {
-            retry_after_secs: wait.as_secs().max(1),
-        });
+        return super::graphql::rate_limited(wait);
     }
     let (tx, mut rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(BUFFERED_BATCHES);
     let db = state.db.clone();

@@ -53,6 +53,18 @@ pub(crate) fn app_error(err: &AppError) -> Response {
     error(status, err.code(), &err.message())
 }
 
+/// A 429 with `Retry-After`.
+pub(crate) fn rate_limited(wait: Duration) -> Response {
+    let err = AppError::rate_limited(wait);
+    let mut response = app_error(&err);
+    if let AppError::RateLimited { retry_after_secs } = err
+        && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
+    {
+        response.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    response
+}
+
 /// The caller of a request, from its `Authorization` header and address.
 pub(crate) async fn caller(
     state: &AppState,
@@ -191,14 +203,7 @@ async fn run(state: AppState, caller: Caller, batch: BatchRequest) -> Response {
         BatchRequest::Batch(r) => r.len() as u32,
     };
     if let Err(wait) = state.limiter.check(&caller, operations).await {
-        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-        let mut response = app_error(&AppError::RateLimited {
-            retry_after_secs: secs.max(1),
-        });
-        if let Ok(v) = HeaderValue::from_str(&secs.max(1).to_string()) {
-            response.headers_mut().insert(header::RETRY_AFTER, v);
-        }
-        return response;
+        return rate_limited(wait);
     }
     let counter = StatementCounter::default();
     let info = RequestInfo {

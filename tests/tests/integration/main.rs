@@ -19,3 +19,4 @@ mod protection;
 mod reference;
 mod roles;
 mod search;
+mod verification;

@@ -6,3 +6,4 @@ pub mod outlets;
 pub mod products;
 pub mod reference;
 pub mod search;
+pub mod verification;

@@ -1,14 +1,18 @@
 //! Certificates.
 
-use async_graphql::{ID, Object};
+use async_graphql::{Context, ID, Object, Result};
 use chrono::NaiveDate;
-use ocop_entities::certification;
+use ocop_entities::{api_key::Role, certification};
 
 use super::{
     enums,
     scalars::{Date, DateTimeUtc},
 };
-use crate::domain::certificate::{self, CertFacts};
+use crate::{
+    domain::certificate::{self, CertFacts},
+    error::AppError,
+    graphql::{mutation::caller, shared, types::verification::CertificateStamp},
+};
 
 /// An OCOP certificate: the recognition decision for a product's star rating.
 pub struct Certification {
@@ -99,6 +103,20 @@ impl Certification {
     /// Why it was revoked.
     async fn revoked_reason(&self) -> Option<&str> {
         self.model.revoked_reason.as_deref()
+    }
+
+    /// What its QR stamp carries: the verification code and page. For EDITOR and ADMIN keys,
+    /// who print stamps.
+    async fn stamp(&self, ctx: &Context<'_>) -> Result<CertificateStamp> {
+        let key = caller(ctx)?.key()?;
+        if !matches!(key.role, Role::Admin | Role::Editor) {
+            return Err(AppError::Forbidden("stamps are for EDITOR and ADMIN keys".into()).into());
+        }
+        let code = &self.model.verification_code;
+        Ok(CertificateStamp {
+            code: ocop_entities::verification_code::grouped(code),
+            url: shared(ctx).settings.verification_url(code),
+        })
     }
 
     /// When the record last changed.

@@ -12,3 +12,4 @@ pub mod producer;
 pub mod product;
 pub mod reference;
 pub mod scalars;
+pub mod verification;

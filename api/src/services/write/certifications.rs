@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use ocop_entities::{
     certification::{self, CertificationLevel},
     ext::change_log::{Change, ChangeKind, ChangeOp},
-    product,
+    product, verification_code,
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
@@ -163,6 +163,7 @@ pub async fn certify(
         expires_on: Set(expires_on),
         revoked_on: Set(None),
         revoked_reason: Set(None),
+        verification_code: Set(verification_code::generate()),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
