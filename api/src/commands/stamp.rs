@@ -118,4 +118,25 @@ mod tests {
         let width = u32::from_be_bytes(png[16..20].try_into().unwrap()) as usize;
         assert_eq!(width, (stamp.qr.width() + 2 * QUIET_ZONE) * 4);
     }
+
+    #[test]
+    fn a_qr_reader_reads_the_url_back_from_the_png() {
+        let settings = Settings {
+            public_url: Some("https://ocop.example.vn".into()),
+            ..Settings::default()
+        };
+        let stamp = Stamp::for_code(&settings, &verification_code::generate()).unwrap();
+        let png = stamp.png(6).unwrap();
+        let mut reader = png::Decoder::new(std::io::Cursor::new(png))
+            .read_info()
+            .unwrap();
+        let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+        let info = reader.next_frame(&mut pixels).unwrap();
+        let (w, h) = (info.width as usize, info.height as usize);
+        let mut image = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| pixels[y * w + x]);
+        let grids = image.detect_grids();
+        assert_eq!(grids.len(), 1);
+        let (_, content) = grids[0].decode().unwrap();
+        assert_eq!(content, stamp.url);
+    }
 }

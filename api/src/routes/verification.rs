@@ -144,7 +144,7 @@ pub fn render(
         html,
         "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-         <meta name=\"robots\" content=\"noindex\">\
+         <meta name=\"robots\" content=\"noindex\"><link rel=\"icon\" href=\"data:,\">\
          <title>{vi} · Kiểm tra chứng nhận OCOP</title><style>{STYLE}</style></head><body>\
          <main><p class=\"brand\">OCOP · Kiểm tra chứng nhận <span class=\"en\">Certificate \
          check</span></p>\

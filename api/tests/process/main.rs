@@ -15,12 +15,14 @@
 //! This file is the harness and the single-server scenarios; it is long because the scenarios
 //! share the harness (one test binary per crate keeps CI's link time down).
 
+mod browser;
 mod configuration;
 mod graphiql;
 mod multi_server;
 mod observability;
 mod shared_limits;
 mod traces;
+mod verification_page;
 
 use std::{
     collections::HashMap,
