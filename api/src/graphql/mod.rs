@@ -28,6 +28,7 @@ pub struct Query(
     query::audit::AuditQuery,
     query::changes::ChangesQuery,
     query::verification::VerificationQuery,
+    query::statistics::StatisticsQueryRoot,
 );
 
 /// The schema type served at `/graphql`.

@@ -1,5 +1,5 @@
 //! HTTP routes: `/graphql` (and GraphiQL's page and files, when enabled), `/export` (a snapshot
-//! for partners), `/v/{code}` (a certificate's verification page),
+//! for partners), `/v/{code}` (a certificate's verification page), `/statistics.csv`,
 //! `/health`, `/ready`, and `/_bench/ceiling` when the benchmark asks for it. `/metrics` has a
 //! listener of its own ([`metrics`]).
 
@@ -10,6 +10,7 @@ pub mod graphql;
 pub mod health;
 pub mod metrics;
 pub mod observe;
+pub mod statistics_csv;
 pub mod verification;
 
 use axum::{Router, extract::DefaultBodyLimit, routing::get};
@@ -32,6 +33,7 @@ pub fn router(state: AppState) -> Router {
             get(export::export).layer(tower_http::compression::CompressionLayer::new().gzip(true)),
         )
         .route("/v/{code}", get(verification::page))
+        .route("/statistics.csv", get(statistics_csv::csv))
         .route("/health", get(health::health))
         .route("/ready", get(health::ready));
     let router = if state.settings.graphiql() {

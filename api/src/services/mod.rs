@@ -8,6 +8,7 @@ pub mod keys;
 pub mod outlets;
 pub mod product_filter;
 pub mod products;
+pub mod statistics;
 pub mod verification;
 pub mod write;
 

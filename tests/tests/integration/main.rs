@@ -19,4 +19,5 @@ mod protection;
 mod reference;
 mod roles;
 mod search;
+mod statistics;
 mod verification;

@@ -6,4 +6,5 @@ pub mod outlets;
 pub mod products;
 pub mod reference;
 pub mod search;
+pub mod statistics;
 pub mod verification;
