@@ -17,6 +17,9 @@ pub const SCENARIOS: &[&str] = &[
     "search_direct",
     "mixed",
     "mixed_under_abuse",
+    "verify_page",
+    "statistics",
+    "statistics_full",
 ];
 
 /// The machine the run was made on.
@@ -132,6 +135,12 @@ impl Report {
             "search p95 ≤ 1.5 × search_direct p95".into(),
             format!("{:.2} ({search:.1} / {direct:.1} ms)", search / direct),
             search <= 1.5 * direct,
+        ));
+        let statistics = s("statistics").p95_ms;
+        out.push((
+            "statistics (province × stars, 1 connection) p95 ≤ 50 ms".into(),
+            format!("{statistics:.1} ms"),
+            statistics <= 50.0,
         ));
         out.push((
             "search p95 ≤ 25 ms".into(),

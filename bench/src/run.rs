@@ -101,6 +101,10 @@ pub struct SizeResult {
 const PRODUCTS_PAGE: &str = "query($first: Int) { products(first: $first) { totalCount edges { node { id slug name stars certificationStatus category { code name } province { code name region { code } } ward { code name } producer { id name kind } currentCertification { stars expiresOn } updatedAt } } } }";
 const PRODUCT_DETAIL: &str = "query($slug: String!) { product(slug: $slug) { id slug name description story stars certificationStatus category { code name parent { code name } } province { code name } ward { code name } currentCertification { id stars score level issuingBody decisionNumber issuedOn expiresOn status } certifications { id stars issuedOn expiresOn status } producer { id name kind address ward { code name } province { code name } } listings { outlet { id slug name province { code name } } priceVnd inStock updatedAt } } }";
 const OUTLET_SHELF: &str = "query($slug: String!, $first: Int) { outlet(slug: $slug) { id slug name kind address openingHours phone location { lat lng } listings(first: $first) { totalCount edges { node { product { id slug name stars category { code } } priceVnd inStock updatedAt } } } } }";
+/// Products and producers by province × stars, as a provincial report asks.
+const STATISTICS: &str = "{ ocopStatistics(groupBy: [PROVINCE, STARS]) { rows { province { code name } stars products threeStars fourStars fiveStars producers } } }";
+/// The same with the certificates issued, expired and revoked this year.
+const STATISTICS_FULL: &str = "{ ocopStatistics(groupBy: [PROVINCE, STARS]) { rows { province { code name } stars products threeStars fourStars fiveStars producers certificatesIssued certificatesExpired certificatesRevoked } } }";
 const SEARCH: &str = "query($q: String!, $filter: ProductFilter) { searchProducts(query: $q, filter: $filter, pageSize: 20) { totalHits hits { product { id slug name stars province { code name } category { code name } producer { name } } } facets { field values { value label count } } } }";
 
 /// Realistic buyer queries: accented, accent-free, half-typed, with filters.
@@ -485,6 +489,34 @@ pub async fn at_size(opts: &Options) -> anyhow::Result<SizeResult> {
             })
             .collect(),
     );
+    let codes: Vec<String> = ocop_entities::certification::Entity::find()
+        .select_only()
+        .column(ocop_entities::certification::Column::VerificationCode)
+        // Certificates of unpublished products read as unknown codes (404).
+        .filter(
+            ocop_entities::certification::Column::ProductId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(product::Column::Id)
+                    .from(product::Entity)
+                    .and_where(
+                        product::Column::Status
+                            .eq(ocop_entities::product::ProductStatus::Published),
+                    )
+                    .to_owned(),
+            ),
+        )
+        .order_by_asc(ocop_entities::certification::Column::Id)
+        .limit(2000)
+        .into_tuple()
+        .all(&db)
+        .await?;
+    let verify_page = workload(
+        codes
+            .iter()
+            .map(|c| Prepared::Get(format!("/v/{c}")))
+            .collect(),
+    );
+    let statistics = workload(vec![post(STATISTICS, json!({}))]);
     let mixed = workload(
         [&products_page, &product_detail, &outlet_shelf, &search]
             .iter()
@@ -499,10 +531,23 @@ pub async fn at_size(opts: &Options) -> anyhow::Result<SizeResult> {
         ("outlet_shelf", outlet_shelf),
         ("search", search),
         ("mixed", mixed.clone()),
+        ("verify_page", verify_page),
     ];
     for (name, w) in scenarios {
         eprintln!("[{} products] {name}", opts.products);
         let stats = load::drive(&base, vec![(w, opts.connections)], opts.duration, opts.seed).await;
+        result.scenarios.insert(name.to_owned(), stats[0].clone());
+    }
+    // One report at a time: its latency is the figure, not throughput.
+    for (name, w) in [
+        ("statistics", statistics),
+        (
+            "statistics_full",
+            workload(vec![post(STATISTICS_FULL, json!({}))]),
+        ),
+    ] {
+        eprintln!("[{} products] {name}", opts.products);
+        let stats = load::drive(&base, vec![(w, 1)], opts.duration, opts.seed).await;
         result.scenarios.insert(name.to_owned(), stats[0].clone());
     }
 

@@ -15,6 +15,7 @@ mod m20261123_000005_catalogue_version;
 mod m20261202_000006_change_log;
 mod m20261202_000007_search_dead_letter;
 mod m20261202_000008_certificate_verification;
+mod m20261202_000009_statistics_index;
 pub mod reference_data;
 
 /// Runs the migrations in order.
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000006_change_log::Migration),
             Box::new(m20261202_000007_search_dead_letter::Migration),
             Box::new(m20261202_000008_certificate_verification::Migration),
+            Box::new(m20261202_000009_statistics_index::Migration),
         ]
     }
 }

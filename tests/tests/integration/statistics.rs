@@ -251,6 +251,32 @@ db_test!(
             groups.contains(&"I") && groups.contains(&"II"),
             "{groups:?}"
         );
+        // Groups folded from product sets count each producer once.
+        let rows: Vec<(String, String, i64, i64)> = by_group["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["categoryGroup"]["code"].as_str().unwrap().to_owned(),
+                    r["producerKind"].as_str().unwrap().to_owned(),
+                    r["products"].as_i64().unwrap(),
+                    r["producers"].as_i64().unwrap(),
+                )
+            })
+            .collect();
+        for expected in [
+            ("I", "COOPERATIVE", 2, 1),
+            ("I", "ENTERPRISE", 2, 1),
+            ("I", "HOUSEHOLD", 1, 1),
+            ("II", "HOUSEHOLD", 1, 1),
+        ] {
+            let (g, k, p, n) = expected;
+            assert!(
+                rows.contains(&(g.into(), k.into(), p, n)),
+                "{expected:?} in {rows:?}"
+            );
+        }
     }
 );
 

@@ -166,11 +166,10 @@ pub async fn compute<C: ConnectionTrait>(
             let key = key_of(reference, q, &c.fine);
             let row = rows.entry(key.clone()).or_default();
             row.products += c.n;
-            if let Some(i) = c.fine.stars.and_then(|s| usize::try_from(s - 3).ok())
-                && i < 3
-            {
-                row.by_stars[i] += c.n;
+            for (total, n) in row.by_stars.iter_mut().zip(c.by_stars) {
+                *total += n;
             }
+            row.producers += c.producers;
             if let Some(p) = c.producer_id {
                 producers.entry(key).or_default().insert(p);
             }
@@ -213,7 +212,9 @@ pub async fn compute<C: ConnectionTrait>(
     Ok(rows
         .into_iter()
         .map(|(key, mut row)| {
-            row.producers = producers.get(&key).map_or(0, |s| s.len() as u64);
+            if let Some(set) = producers.get(&key) {
+                row.producers = set.len() as u64;
+            }
             row.key = key;
             row
         })
@@ -233,8 +234,13 @@ struct Fine {
 /// A group of counted products.
 struct Counted {
     fine: Fine,
+    /// The group's one producer, when producers are counted after folding.
     producer_id: Option<i64>,
+    /// Its distinct producers, when SQL counted them (its group is one row).
+    producers: u64,
     n: u64,
+    /// Of `n`, with 3, 4 and 5 stars.
+    by_stars: [u64; 3],
 }
 
 fn key_of(reference: &ReferenceData, q: &StatisticsQuery, f: &Fine) -> Key {

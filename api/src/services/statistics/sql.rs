@@ -76,7 +76,7 @@ fn fine_of(r: &QueryResult, q: &StatisticsQuery) -> Result<Fine, DbErr> {
         } else {
             None
         },
-        stars: if q.wants(Dimension::Stars) || q.measures.products {
+        stars: if q.wants(Dimension::Stars) {
             r.try_get("", "stars")?
         } else {
             None
@@ -100,34 +100,72 @@ pub(super) async fn counted_today<C: ConnectionTrait>(
     reference: &ReferenceData,
     q: &StatisticsQuery,
 ) -> Result<Vec<Counted>, DbErr> {
+    let stars_of = |n: i32| {
+        Expr::case(product::Column::CertStars.eq(n), 1)
+            .finally(0)
+            .sum()
+    };
     let mut select = with_place_and_set(products_of(q), q)
         .filter(q.filter.condition(reference, q.as_of))
-        .column_as(product::Column::CertStars, "stars")
-        .group_by(product::Column::CertStars)
         .column_as(
             Expr::col((product::Entity, product::Column::Id)).count(),
             "n",
-        );
+        )
+        .column_as(stars_of(3), "three")
+        .column_as(stars_of(4), "four")
+        .column_as(stars_of(5), "five");
+    if q.wants(Dimension::Stars) {
+        select = select
+            .column_as(product::Column::CertStars, "stars")
+            .group_by(product::Column::CertStars);
+    }
     if q.wants(Dimension::YearCertified) {
         select = select
             .column_as(product::Column::CertIssuedOn, "issued_on")
             .group_by(product::Column::CertIssuedOn);
     }
-    if q.measures.producers {
+    // Distinct producers are counted by SQL when each of its groups is one row; otherwise
+    // the groups carry their producers, to be counted once rows are folded.
+    let one_group_per_row = q.group_by.iter().all(|d| {
+        matches!(
+            d,
+            Dimension::Province
+                | Dimension::ProductSet
+                | Dimension::Stars
+                | Dimension::ProducerKind
+        )
+    });
+    let (distinct, per_producer) = (
+        q.measures.producers && one_group_per_row,
+        q.measures.producers && !one_group_per_row,
+    );
+    if distinct {
+        select = select.column_as(
+            Expr::col((product::Entity, product::Column::ProducerId)).count_distinct(),
+            "producers",
+        );
+    }
+    if per_producer {
         select = select
             .column_as(product::Column::ProducerId, "producer_id")
             .group_by(product::Column::ProducerId);
     }
     let mut out = Vec::new();
     for r in db.query_all(&select.into_query()).await? {
+        let count = |column: &str| -> Result<u64, DbErr> {
+            let n: Option<i64> = r.try_get("", column)?;
+            Ok(n.map_or(0, |n| u64::try_from(n).unwrap_or(0)))
+        };
         out.push(Counted {
             fine: fine_of(&r, q)?,
-            producer_id: if q.measures.producers {
+            producer_id: if per_producer {
                 Some(r.try_get("", "producer_id")?)
             } else {
                 None
             },
-            n: u64::try_from(r.try_get::<i64>("", "n")?).unwrap_or(0),
+            producers: if distinct { count("producers")? } else { 0 },
+            n: count("n")?,
+            by_stars: [count("three")?, count("four")?, count("five")?],
         });
     }
     Ok(out)
@@ -196,10 +234,16 @@ pub(super) async fn counted_on<C: ConnectionTrait>(
             (current.expires_on > day && min_stars.is_none_or(|n| current.stars >= n))
                 .then_some(())?;
             let (_, fine, producer) = certs.into_iter().find(|(f, ..)| f.id == current.id)?;
+            let mut by_stars = [0; 3];
+            if let Some(i) = usize::try_from(current.stars - 3).ok().filter(|i| *i < 3) {
+                by_stars[i] = 1;
+            }
             Some(Counted {
                 fine,
                 producer_id: q.measures.producers.then_some(producer),
+                producers: 0,
                 n: 1,
+                by_stars,
             })
         })
         .collect())
