@@ -116,6 +116,14 @@ pub struct Settings {
     /// verification URLs on certificate stamps (`/v/{code}`) start with it. Default: `http://` and
     /// the address the server is bound to.
     pub public_url: Option<String>,
+    /// `OCOP_CORS_ALLOWED_ORIGINS`: the sites whose pages may call the API
+    /// (`https://shop.example.vn,https://kiosk.example.vn`, or `*` for any); empty: any in
+    /// development, none in production.
+    #[serde(deserialize_with = "crate::client_ip::deserialize_list")]
+    pub cors_allowed_origins: Vec<String>,
+    /// `OCOP_RESPONSE_CACHE_MIB`: memory for answers of read-only operations, kept until the
+    /// catalogue changes (see [`crate::routes::response_cache`]); 0 turns the cache off.
+    pub response_cache_mib: u64,
     /// `[limits]` / `OCOP_LIMITS__*`: request limits.
     pub limits: crate::limits::Limits,
 }
@@ -148,6 +156,8 @@ impl Default for Settings {
             introspection: None,
             graphiql: None,
             public_url: None,
+            cors_allowed_origins: Vec::new(),
+            response_cache_mib: 64,
             limits: crate::limits::Limits::default(),
         }
     }
@@ -219,6 +229,7 @@ impl Settings {
         {
             anyhow::bail!("invalid configuration: MEILI_URL must be an http:// or https:// URL");
         }
+        crate::routes::cross_origin::cors(self)?;
         if let Some(url) = &self.public_url
             && !(url.starts_with("http://") || url.starts_with("https://"))
         {

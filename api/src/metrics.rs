@@ -40,6 +40,8 @@ pub const INDEX_FAILING: &str = "ocop_index_failing";
 /// 1 while rate limits are kept in this server's memory because the shared store (Redis) is
 /// unreachable.
 pub const RATE_LIMITS_LOCAL_FALLBACK: &str = "ocop_rate_limits_local_fallback";
+/// Lookups in the response cache, by result (`hit` or `miss`).
+pub const RESPONSE_CACHE: &str = "ocop_response_cache_total";
 
 /// Latency buckets, in seconds: from half a millisecond to ten seconds.
 const BUCKETS: &[f64] = &[
@@ -72,6 +74,10 @@ pub fn install() -> PrometheusHandle {
 
 fn describe() {
     describe_counter!(HTTP_REQUESTS, "HTTP requests, by route, method and status.");
+    describe_counter!(
+        RESPONSE_CACHE,
+        "Lookups in the response cache of read-only operations, by result (hit or miss)."
+    );
     describe_histogram!(HTTP_DURATION, Unit::Seconds, "HTTP request latency.");
     describe_counter!(
         GRAPHQL_OPERATIONS,

@@ -37,6 +37,8 @@ pub struct AppState {
     pub limiter: Arc<RateLimits>,
     /// Whose forwarding headers name the client.
     pub proxies: Arc<crate::client_ip::TrustedProxies>,
+    /// Answers of read-only operations.
+    pub responses: Arc<crate::routes::response_cache::ResponseCache>,
 }
 
 /// A built service, bound to its port but not yet serving.
@@ -125,7 +127,11 @@ impl Application {
         let proxies = Arc::new(crate::client_ip::TrustedProxies::parse(
             &settings.limits.trusted_proxies,
         )?);
+        let responses = Arc::new(crate::routes::response_cache::ResponseCache::new(
+            settings.response_cache_mib,
+        ));
         let state = AppState {
+            responses,
             db,
             schema,
             reference,

@@ -18,6 +18,7 @@ use crate::{
     db::StatementCounter,
     error::AppError,
     graphql::{RequestInfo, loaders},
+    routes::response_cache,
     services::keys,
     startup::AppState,
 };
@@ -118,7 +119,18 @@ pub async fn get_handler(
         Ok(c) => c,
         Err(response) => return response,
     };
-    run(state, caller, BatchRequest::Single(request)).await
+    let conditional = Http {
+        get: true,
+        if_none_match: headers.get(header::IF_NONE_MATCH).cloned(),
+    };
+    run(state, caller, BatchRequest::Single(request), conditional).await
+}
+
+/// How the request came: over GET (cacheable by HTTP caches), with a validator or not.
+#[derive(Default)]
+struct Http {
+    get: bool,
+    if_none_match: Option<HeaderValue>,
 }
 
 fn is_mutation(request: &async_graphql::Request) -> bool {
@@ -187,10 +199,31 @@ pub async fn post_handler(
             );
         }
     }
-    run(state, caller, batch).await
+    run(state, caller, batch, Http::default()).await
 }
 
-async fn run(state: AppState, caller: Caller, batch: BatchRequest) -> Response {
+/// `Cache-Control` of a successful read: shared caches may keep an anonymous answer briefly and
+/// serve it while they revalidate; an answer for a key is the key holder's alone, revalidated
+/// every time.
+fn cache_control(caller: &Caller) -> HeaderValue {
+    HeaderValue::from_static(match caller {
+        Caller::Anonymous { .. } => "public, max-age=5, stale-while-revalidate=30",
+        Caller::Key(_) => "private, no-cache",
+    })
+}
+
+/// Headers of a cacheable answer over GET.
+fn validators(response: &mut Response, etag: HeaderValue, caller: &Caller) {
+    let h = response.headers_mut();
+    h.insert(header::ETAG, etag);
+    h.insert(header::CACHE_CONTROL, cache_control(caller));
+    h.insert(
+        header::VARY,
+        HeaderValue::from_static("Authorization, Accept-Encoding"),
+    );
+}
+
+async fn run(state: AppState, caller: Caller, batch: BatchRequest, http: Http) -> Response {
     if batch.iter().any(|r| r.query.trim().is_empty()) {
         return error(
             StatusCode::BAD_REQUEST,
@@ -205,10 +238,47 @@ async fn run(state: AppState, caller: Caller, batch: BatchRequest) -> Response {
     if let Err(wait) = state.limiter.check(&caller, operations).await {
         return rate_limited(wait);
     }
-    let counter = StatementCounter::default();
     let info = RequestInfo {
         today: crate::clock::today(),
     };
+    // A read-only operation's answer may be kept, and validated over GET.
+    let cache_key = match &batch {
+        BatchRequest::Single(r)
+            if (http.get || state.responses.enabled()) && response_cache::cacheable(r) =>
+        {
+            response_cache::key(&state, &caller, info.today, r)
+                .await
+                .ok()
+        }
+        _ => None,
+    };
+    if let Some(key) = &cache_key {
+        if http.get
+            && let Some(v) = &http.if_none_match
+            && key.matches(v)
+        {
+            let mut response = StatusCode::NOT_MODIFIED.into_response();
+            validators(&mut response, key.etag(), &caller);
+            return response;
+        }
+        if let Some(cached) = state.responses.get(key) {
+            if cached.extra_requests > 0
+                && let Err(wait) = state.limiter.check(&caller, cached.extra_requests).await
+            {
+                return rate_limited(wait);
+            }
+            let mut response = (
+                [(header::CONTENT_TYPE, "application/json")],
+                cached.body.to_string(),
+            )
+                .into_response();
+            if http.get {
+                validators(&mut response, key.etag(), &caller);
+            }
+            return response;
+        }
+    }
+    let counter = StatementCounter::default();
     let prepare = |r: async_graphql::Request| {
         r.data(info)
             .data(loaders::for_request(state.db.clone()))
@@ -273,7 +343,48 @@ async fn run(state: AppState, caller: Caller, batch: BatchRequest) -> Response {
     } else {
         StatusCode::OK
     };
-    let mut response = (status, [(header::CONTENT_TYPE, "application/json")], body).into_response();
+    let succeeded = responses(&response).all(|r| r.errors.is_empty());
+    // What the query counted as against the rate limits, charged again on every hit.
+    let extra_requests = responses(&response)
+        .filter_map(|r| match r.extensions.get("cost") {
+            Some(async_graphql::Value::Object(cost)) => match cost.get("requestedQueryCost") {
+                Some(async_graphql::Value::Number(n)) => n.as_u64(),
+                _ => None,
+            },
+            _ => None,
+        })
+        .map(|cost| {
+            crate::graphql::armor::requests_for(
+                usize::try_from(cost).unwrap_or(usize::MAX),
+                state.settings.limits.cost_per_request,
+            ) - 1
+        })
+        .sum();
+    let body: std::sync::Arc<str> = body.into();
+    let mut response = (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response();
+    if let Some(key) = cache_key
+        && succeeded
+    {
+        if http.get {
+            validators(&mut response, key.etag(), &caller);
+        }
+        state.responses.insert(
+            key,
+            response_cache::Cached {
+                body,
+                extra_requests,
+            },
+        );
+    } else if http.get {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     if let Some(secs) = retry_after
         && let Ok(v) = HeaderValue::from_str(&secs.to_string())
     {

@@ -4,12 +4,14 @@
 //! listener of its own ([`metrics`]).
 
 pub mod bench;
+pub mod cross_origin;
 pub mod export;
 pub mod graphiql;
 pub mod graphql;
 pub mod health;
 pub mod metrics;
 pub mod observe;
+pub mod response_cache;
 pub mod statistics_csv;
 pub mod verification;
 
@@ -28,19 +30,13 @@ pub fn router(state: AppState) -> Router {
                 .post(graphql::post_handler)
                 .layer(body_limit),
         )
-        .route(
-            "/export",
-            get(export::export).layer(tower_http::compression::CompressionLayer::new().gzip(true)),
-        )
+        .route("/export", get(export::export))
         .route("/v/{code}", get(verification::page))
         .route("/statistics.csv", get(statistics_csv::csv))
         .route("/health", get(health::health))
         .route("/ready", get(health::ready));
     let router = if state.settings.graphiql() {
-        router.route(
-            graphiql::ASSETS,
-            get(graphiql::asset).layer(tower_http::compression::CompressionLayer::new().gzip(true)),
-        )
+        router.route(graphiql::ASSETS, get(graphiql::asset))
     } else {
         router
     };
@@ -48,6 +44,16 @@ pub fn router(state: AppState) -> Router {
         router.route("/_bench/ceiling", get(bench::ceiling))
     } else {
         router
+    };
+    let router = router.layer(cross_origin::compression());
+    let router = match cross_origin::cors(&state.settings) {
+        Ok(Some(cors)) => router.layer(cors),
+        Ok(None) => router,
+        Err(e) => {
+            // Checked when the settings are loaded; a bad value cannot reach here.
+            tracing::error!(error = %e, "CORS is off");
+            router
+        }
     };
     observe::layer(router.with_state(state))
 }

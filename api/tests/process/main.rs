@@ -16,6 +16,7 @@
 //! share the harness (one test binary per crate keeps CI's link time down).
 
 mod browser;
+mod cache_across_servers;
 mod configuration;
 mod graphiql;
 mod multi_server;

@@ -8,6 +8,7 @@ mod contract;
 mod faults;
 mod hostile;
 mod http;
+mod http_cache;
 mod import_export;
 mod mutations;
 mod n_plus_one;
