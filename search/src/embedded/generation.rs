@@ -81,7 +81,9 @@ impl Part {
     }
 
     /// Runs `f` with the writer (opened on first use), commits with the change-log `position`
-    /// (the current one when `None`), and reloads the reader.
+    /// (the current one when `None`), and reloads the reader. The position is published after
+    /// the reload, so whoever reads it searches a reader that holds the changes up to it (the
+    /// response cache keys search answers by it).
     pub fn write(
         &self,
         heap: usize,
@@ -90,8 +92,9 @@ impl Part {
     ) -> Result<(), SearchError> {
         let position = position.or_else(|| self.position());
         self.with_writer(heap, |w| f(w).and_then(|()| commit(w, position)))?;
+        self.reader.reload().map_err(err)?;
         self.remember(position);
-        self.reader.reload().map_err(err)
+        Ok(())
     }
 
     fn remember(&self, position: Option<i64>) {
@@ -113,8 +116,8 @@ impl Part {
     /// [`Part::close_writer`] does.
     pub fn commit_and_close(&self, position: Option<i64>) -> Result<(), SearchError> {
         self.with_writer(REBUILD_WRITER_HEAP, |w| commit(w, position))?;
-        self.remember(position);
         self.reader.reload().map_err(err)?;
+        self.remember(position);
         self.close_writer()
     }
 

@@ -237,3 +237,44 @@ db_test!(
         }
     }
 );
+
+db_test!(
+    a_search_finds_a_write_as_soon_as_the_index_has_it,
+    TestOptions::empty(),
+    |app| {
+        app.import(&catalogue(5)).await.unwrap();
+        app.wait_for_sync(std::time::Duration::from_secs(30)).await;
+        let admin = app.key(Role::Admin, &[], None).await;
+        let search = "query($q: String!) { searchProducts(query: $q, filter: {certification: ANY}) { hits { product { slug } } } }";
+        for round in 0..30 {
+            let product = app
+                .data("{ product(slug: \"sp-1\") { id updatedAt } }", json!({}))
+                .await["product"]
+                .clone();
+            let token = ocop_tests::fixtures::word(50_000 + round);
+            let r = app
+            .gql_as(
+                Some(&admin),
+                "mutation($id: ID!, $i: UpdateProductInput!) { updateProduct(id: $id, input: $i) { id } }",
+                json!({ "id": product["id"], "i": { "expectedUpdatedAt": product["updatedAt"], "description": token } }),
+            )
+            .await;
+            assert!(r.error_codes().is_empty(), "{:?}", r.body);
+            // Searched at once and again until found: an answer kept from before the index had
+            // the change would hide it for good.
+            let started = std::time::Instant::now();
+            loop {
+                let hits =
+                    app.data(search, json!({ "q": token })).await["searchProducts"]["hits"].clone();
+                if hits.as_array().is_some_and(|h| !h.is_empty()) {
+                    break;
+                }
+                assert!(
+                    started.elapsed() < std::time::Duration::from_secs(10),
+                    "round {round}: the write never became searchable"
+                );
+                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+            }
+        }
+    }
+);
