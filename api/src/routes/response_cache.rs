@@ -7,8 +7,8 @@
 //!   theirs; editor and kiosk keys, whose views depend on the key, each have their own;
 //! - the catalogue's position in the change log (`catalogue_version`, one primary-key read),
 //!   which every committed write moves in its own transaction, on any server, imports included;
-//! - this server's search index position, since searches are answered from an index that
-//!   follows the log a moment behind;
+//! - for searches, this server's search index position, since they are answered from an index
+//!   that follows the log a moment behind;
 //! - today's date in Việt Nam: certificate status is judged on it, so a new day makes new keys
 //!   at midnight and no answer of yesterday is served today.
 //!
@@ -76,6 +76,10 @@ const CATALOGUE_READS: &[&str] = &[
     "ocopStatistics",
 ];
 
+/// Root fields answered from the search index (named in the text of any query using them:
+/// root fragments are not cached).
+const SEARCH_READS: &[&str] = &["searchProducts", "searchOutlets"];
+
 /// Whether `request` is one query whose every root field reads the catalogue.
 pub fn cacheable(request: &async_graphql::Request) -> bool {
     use async_graphql::parser::types::{OperationType, Selection};
@@ -119,10 +123,16 @@ pub async fn key(
         .one(&state.db)
         .await?
         .map_or(0, |row| row.version);
-    let index = state
-        .status
-        .position(&state.db, state.search.as_ref())
-        .await?;
+    // Only searches read the index; with Meilisearch its position is one more database read.
+    let searches = SEARCH_READS.iter().any(|f| request.query.contains(f));
+    let index = if searches {
+        state
+            .status
+            .position(&state.db, state.search.as_ref())
+            .await?
+    } else {
+        None
+    };
     let mut hash = Sha256::new();
     for part in [
         version.to_string().as_bytes(),

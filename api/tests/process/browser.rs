@@ -35,6 +35,14 @@ impl Browser {
         })
     }
 
+    /// Runs the browser with `extra` arguments to its end (two minutes at most).
+    async fn run(&self, extra: &[String]) -> std::process::Output {
+        tokio::time::timeout(Duration::from_secs(120), self.command(extra).output())
+            .await
+            .expect("the browser finishes within two minutes")
+            .expect("the browser runs")
+    }
+
     fn command(&self, extra: &[String]) -> Command {
         let mut c = Command::new(&self.path);
         c.args([
@@ -59,17 +67,13 @@ impl Browser {
     /// Loads `url` (whose origin is `origin`) and returns its DOM and requests.
     pub async fn load(&self, url: &str, origin: &str) -> Loaded {
         let netlog = self.profile.path().join("netlog.json");
-        let run = self
-            .command(&[
+        let out = self
+            .run(&[
                 "--dump-dom".into(),
                 format!("--log-net-log={}", netlog.display()),
                 url.into(),
             ])
-            .output();
-        let out = tokio::time::timeout(Duration::from_secs(120), run)
-            .await
-            .expect("the browser finishes within two minutes")
-            .expect("the browser runs");
+            .await;
         let requests = page_requests(
             &std::fs::read_to_string(&netlog).expect("the network log"),
             url,
@@ -84,18 +88,14 @@ impl Browser {
 
     /// Saves a screenshot of `url` as a phone shows it.
     pub async fn screenshot(&self, url: &str, png: &std::path::Path) {
-        let run = self
-            .command(&[
+        let out = self
+            .run(&[
                 "--hide-scrollbars".into(),
                 "--window-size=412,915".into(),
                 format!("--screenshot={}", png.display()),
                 url.into(),
             ])
-            .output();
-        let out = tokio::time::timeout(Duration::from_secs(120), run)
-            .await
-            .expect("the browser finishes within two minutes")
-            .expect("the browser runs");
+            .await;
         assert!(png.exists(), "{}", String::from_utf8_lossy(&out.stderr));
     }
 }

@@ -16,7 +16,7 @@ use crate::{
     services::CertificationFilter,
 };
 
-/// Products, with their producers joined when the producer kind is needed.
+/// Products, with their producers' kind joined when it is needed.
 fn products_of(q: &StatisticsQuery) -> Select<product::Entity> {
     let select = product::Entity::find().select_only();
     if q.wants(Dimension::ProducerKind) {
@@ -29,7 +29,6 @@ fn products_of(q: &StatisticsQuery) -> Select<product::Entity> {
                     .into(),
             )
             .column_as(producer::Column::Kind, "kind")
-            .group_by(producer::Column::Kind)
     } else {
         select
     }
@@ -43,12 +42,12 @@ fn certificates_of_products() -> sea_orm::RelationDef {
         .into()
 }
 
-/// Adds the place and product-set columns the dimensions need.
-fn with_place_and_set(
-    select: Select<product::Entity>,
-    q: &StatisticsQuery,
-) -> Select<product::Entity> {
+/// Groups by the producer kind, place and product-set columns the dimensions need.
+fn grouped(select: Select<product::Entity>, q: &StatisticsQuery) -> Select<product::Entity> {
     let mut select = select;
+    if q.wants(Dimension::ProducerKind) {
+        select = select.group_by(producer::Column::Kind);
+    }
     if q.wants(Dimension::Province) || q.wants(Dimension::Region) {
         select = select
             .column_as(product::Column::ProvinceCode, "province_code")
@@ -105,7 +104,7 @@ pub(super) async fn counted_today<C: ConnectionTrait>(
             .finally(0)
             .sum()
     };
-    let mut select = with_place_and_set(products_of(q), q)
+    let mut select = grouped(products_of(q), q)
         .filter(q.filter.condition(reference, q.as_of))
         .column_as(
             Expr::col((product::Entity, product::Column::Id)).count(),
@@ -199,11 +198,8 @@ pub(super) async fn counted_on<C: ConnectionTrait>(
                 .is_null()
                 .or(certification::Column::RevokedOn.gt(day)),
         );
-    // The producer join groups by kind; here every row is one certificate.
-    let mut statement = select.into_query();
-    statement.clear_group_by();
     let mut candidates: HashMap<i64, Vec<(CertFacts, Fine, i64)>> = HashMap::new();
-    for r in db.query_all(&statement).await? {
+    for r in db.query_all(&select.into_query()).await? {
         let facts = CertFacts {
             id: r.try_get("", "cert_id")?,
             stars: r.try_get("", "stars")?,
@@ -260,7 +256,7 @@ pub(super) async fn certificates<C: ConnectionTrait>(
     let min_stars = filter.min_stars.take();
     let within = |c: certification::Column| c.gte(q.from).and(c.lte(q.to));
     let count_if = |c: certification::Column| Expr::case(within(c), 1).finally(0).sum();
-    let mut select = with_place_and_set(products_of(q), q)
+    let mut select = grouped(products_of(q), q)
         .filter(filter.condition(reference, q.as_of))
         .join_rev(JoinType::InnerJoin, certificates_of_products())
         .filter(
