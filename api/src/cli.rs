@@ -41,6 +41,9 @@ pub enum Command {
     Config,
     /// Print the GraphQL schema (SDL), as published in `schema.graphql`.
     Schema,
+    /// Print the trusted documents (the contract's operations and `OCOP_TRUSTED_DOCUMENTS`) as a
+    /// persisted-query manifest, with the SHA-256 id a client names each by.
+    Documents,
     /// Changes the search engine refused, set aside so that the index follows the rest of the
     /// log: list them, retry them, or skip them.
     DeadLetters {

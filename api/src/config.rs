@@ -37,6 +37,19 @@ pub enum LogFormat {
     Json,
 }
 
+/// Who may send GraphQL documents that are not on the trusted list (persisted or registered
+/// by APQ documents aside).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ArbitraryQueries {
+    /// Anyone (the default): any document, trusted documents and APQ too.
+    Everyone,
+    /// Callers with an API key; anonymous callers send only trusted documents.
+    Keys,
+    /// Nobody: only trusted documents are answered, and APQ registers nothing.
+    Nobody,
+}
+
 /// All settings of the service. See the configuration table in README.md. An unknown key (in
 /// the file, or an unknown `OCOP_*` variable) is refused, naming it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -124,6 +137,12 @@ pub struct Settings {
     /// `OCOP_RESPONSE_CACHE_MIB`: memory for answers of read-only operations, kept until the
     /// catalogue changes (see [`crate::routes::response_cache`]); 0 turns the cache off.
     pub response_cache_mib: u64,
+    /// `OCOP_ARBITRARY_QUERIES`: who may send documents that are not trusted: `everyone`
+    /// (default), `keys` or `nobody` (see [`crate::routes::persisted_queries`]).
+    pub arbitrary_queries: ArbitraryQueries,
+    /// `OCOP_TRUSTED_DOCUMENTS`: a persisted-query manifest (JSON) whose operations are trusted
+    /// beside the contract's, which are always trusted.
+    pub trusted_documents: Option<PathBuf>,
     /// `[limits]` / `OCOP_LIMITS__*`: request limits.
     pub limits: crate::limits::Limits,
 }
@@ -158,6 +177,8 @@ impl Default for Settings {
             public_url: None,
             cors_allowed_origins: Vec::new(),
             response_cache_mib: 64,
+            arbitrary_queries: ArbitraryQueries::Everyone,
+            trusted_documents: None,
             limits: crate::limits::Limits::default(),
         }
     }

@@ -130,6 +130,13 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         Command::Keys { command } => return keys(command, settings).await,
         Command::Config => print!("{}", commands::config::render(&settings)?),
         Command::Schema => print!("{}", ocop_api::graphql::sdl()),
+        Command::Documents => println!(
+            "{}",
+            ocop_api::routes::trusted_documents::TrustedDocuments::load(
+                settings.trusted_documents.as_deref()
+            )?
+            .manifest()
+        ),
         Command::DeadLetters { command } => {
             let db = db::connect(&settings).await?;
             db::migrate(&db).await?;

@@ -42,6 +42,9 @@ pub const INDEX_FAILING: &str = "ocop_index_failing";
 pub const RATE_LIMITS_LOCAL_FALLBACK: &str = "ocop_rate_limits_local_fallback";
 /// Lookups in the response cache, by result (`hit` or `miss`).
 pub const RESPONSE_CACHE: &str = "ocop_response_cache_total";
+/// Requests naming a persisted document, by result (`trusted`, `registered`, `found`,
+/// `not_found`, `refused`).
+pub const PERSISTED_QUERIES: &str = "ocop_persisted_queries_total";
 
 /// Latency buckets, in seconds: from half a millisecond to ten seconds.
 const BUCKETS: &[f64] = &[
@@ -77,6 +80,10 @@ fn describe() {
     describe_counter!(
         RESPONSE_CACHE,
         "Lookups in the response cache of read-only operations, by result (hit or miss)."
+    );
+    describe_counter!(
+        PERSISTED_QUERIES,
+        "Requests naming a persisted document (APQ or trusted), by result."
     );
     describe_histogram!(HTTP_DURATION, Unit::Seconds, "HTTP request latency.");
     describe_counter!(

@@ -39,6 +39,8 @@ pub struct AppState {
     pub proxies: Arc<crate::client_ip::TrustedProxies>,
     /// Answers of read-only operations.
     pub responses: Arc<crate::routes::response_cache::ResponseCache>,
+    /// Documents answered by hash, and who may send others.
+    pub documents: Arc<crate::routes::persisted_queries::PersistedQueries>,
 }
 
 /// A built service, bound to its port but not yet serving.
@@ -130,8 +132,15 @@ impl Application {
         let responses = Arc::new(crate::routes::response_cache::ResponseCache::new(
             settings.response_cache_mib,
         ));
+        let documents = Arc::new(crate::routes::persisted_queries::PersistedQueries::new(
+            crate::routes::trusted_documents::TrustedDocuments::load(
+                settings.trusted_documents.as_deref(),
+            )?,
+            settings.arbitrary_queries,
+        ));
         let state = AppState {
             responses,
+            documents,
             db,
             schema,
             reference,

@@ -51,6 +51,8 @@ pub struct TestOptions {
     pub database_proxy: bool,
     /// Search with Meilisearch (through a proxy the test can cut) instead of the embedded index.
     pub meilisearch: Option<ocop_search::meili::MeiliOptions>,
+    /// Changes the test makes to the settings before the application starts.
+    pub configure: Option<fn(&mut Settings)>,
 }
 
 impl TestOptions {
@@ -79,6 +81,14 @@ impl TestOptions {
     pub fn database_behind_proxy() -> Self {
         Self {
             database_proxy: true,
+            ..Self::default()
+        }
+    }
+
+    /// An empty catalogue, with settings changed by `configure`.
+    pub fn configured(configure: fn(&mut Settings)) -> Self {
+        Self {
+            configure: Some(configure),
             ..Self::default()
         }
     }
@@ -200,6 +210,9 @@ impl TestApp {
             rust_log: "warn".into(),
             ..Settings::default()
         };
+        if let Some(configure) = options.configure {
+            configure(&mut settings);
+        }
         let mut pg_database = None;
         let mut proxy = None;
         if backend == Backend::Postgres {

@@ -26,16 +26,36 @@ use crate::{
 /// Header carrying the number of SQL statements a request ran, when enabled.
 pub const SQL_STATEMENTS_HEADER: &str = "x-ocop-sql-statements";
 
-/// A GraphQL-shaped error response outside execution.
+/// A GraphQL-shaped error response outside execution; never stored by HTTP caches.
 fn error(status: StatusCode, code: &'static str, message: &str) -> Response {
     crate::metrics::error(code);
     let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
     (
         status,
-        [(header::CONTENT_TYPE, "application/json")],
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
         body.to_string(),
     )
         .into_response()
+}
+
+/// Takes the documents of requests that name them by hash, and refuses documents the caller
+/// may not send ([`crate::routes::persisted_queries`]): the refusal's response, if any.
+fn resolve_documents(
+    state: &AppState,
+    caller: &Caller,
+    batch: &mut BatchRequest,
+) -> Option<Response> {
+    let requests = match batch {
+        BatchRequest::Single(r) => std::slice::from_mut(r),
+        BatchRequest::Batch(rs) => rs.as_mut_slice(),
+    };
+    requests
+        .iter_mut()
+        .find_map(|request| state.documents.resolve(request, caller).err())
+        .map(|r| error(r.status, r.code, &r.message))
 }
 
 /// An error answered before execution, with its HTTP status.
@@ -96,15 +116,25 @@ pub async fn get_handler(
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("text/html"));
-    if wants_html && state.settings.graphiql() && uri.query().is_none_or(|q| !q.contains("query="))
-    {
+    let asks = uri
+        .query()
+        .is_some_and(|q| q.contains("query=") || q.contains("extensions="));
+    if wants_html && state.settings.graphiql() && !asks {
         return super::graphiql::page();
     }
     let request = match async_graphql::http::parse_query_string(uri.query().unwrap_or_default()) {
         Ok(r) => r,
         Err(e) => return error(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &e.to_string()),
     };
-    if is_mutation(&request) {
+    let caller = match caller(&state, &headers, peer).await {
+        Ok(c) => c,
+        Err(response) => return response,
+    };
+    let mut batch = BatchRequest::Single(request);
+    if let Some(response) = resolve_documents(&state, &caller, &mut batch) {
+        return response;
+    }
+    if batch.iter().any(is_mutation) {
         let mut response = error(
             StatusCode::METHOD_NOT_ALLOWED,
             "BAD_USER_INPUT",
@@ -115,15 +145,11 @@ pub async fn get_handler(
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
-    let caller = match caller(&state, &headers, peer).await {
-        Ok(c) => c,
-        Err(response) => return response,
-    };
     let conditional = Http {
         get: true,
         if_none_match: headers.get(header::IF_NONE_MATCH).cloned(),
     };
-    run(state, caller, BatchRequest::Single(request), conditional).await
+    run(state, caller, batch, conditional).await
 }
 
 /// How the request came: over GET (cacheable by HTTP caches), with a validator or not.
@@ -169,7 +195,7 @@ pub async fn post_handler(
         Ok(c) => c,
         Err(response) => return response,
     };
-    let batch: BatchRequest = match serde_json::from_slice(&body) {
+    let mut batch: BatchRequest = match serde_json::from_slice(&body) {
         Ok(b) => b,
         Err(e) => {
             return error(
@@ -198,6 +224,9 @@ pub async fn post_handler(
                 ),
             );
         }
+    }
+    if let Some(response) = resolve_documents(&state, &caller, &mut batch) {
+        return response;
     }
     run(state, caller, batch, Http::default()).await
 }

@@ -11,8 +11,10 @@ pub mod graphql;
 pub mod health;
 pub mod metrics;
 pub mod observe;
+pub mod persisted_queries;
 pub mod response_cache;
 pub mod statistics_csv;
+pub mod trusted_documents;
 pub mod verification;
 
 use axum::{Router, extract::DefaultBodyLimit, routing::get};

@@ -14,6 +14,7 @@ mod mutations;
 mod n_plus_one;
 mod observability;
 mod outlets;
+mod persisted_queries;
 mod product_page;
 mod products;
 mod protection;
