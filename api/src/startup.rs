@@ -18,9 +18,20 @@ use crate::{
     routes,
 };
 
-/// What every HTTP handler can reach.
+/// What every HTTP handler can reach: one allocation, shared (handlers clone it per request).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Services>);
+
+impl std::ops::Deref for AppState {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.0
+    }
+}
+
+/// The parts of [`AppState`].
+pub struct Services {
     /// The database.
     pub db: DatabaseConnection,
     /// The GraphQL schema.
@@ -39,8 +50,12 @@ pub struct AppState {
     pub proxies: Arc<crate::client_ip::TrustedProxies>,
     /// Answers of read-only operations.
     pub responses: Arc<crate::routes::response_cache::ResponseCache>,
+    /// Reads of the catalogue's position and the keys' revocations, shared by requests.
+    pub freshness: crate::services::freshness::FreshnessReads,
+    /// API keys read from the database.
+    pub keys: crate::services::keys::KnownKeys,
     /// Documents answered by hash, and who may send others.
-    pub documents: Arc<crate::routes::persisted_queries::PersistedQueries>,
+    pub documents: crate::routes::persisted_queries::PersistedQueries,
 }
 
 /// A built service, bound to its port but not yet serving.
@@ -132,13 +147,15 @@ impl Application {
         let responses = Arc::new(crate::routes::response_cache::ResponseCache::new(
             settings.response_cache_mib,
         ));
-        let documents = Arc::new(crate::routes::persisted_queries::PersistedQueries::new(
+        let documents = crate::routes::persisted_queries::PersistedQueries::new(
             crate::routes::trusted_documents::TrustedDocuments::load(
                 settings.trusted_documents.as_deref(),
             )?,
             settings.arbitrary_queries,
-        ));
-        let state = AppState {
+        );
+        let state = AppState(Arc::new(Services {
+            freshness: crate::services::freshness::FreshnessReads::new(db.clone()),
+            keys: Default::default(),
             responses,
             documents,
             db,
@@ -149,7 +166,7 @@ impl Application {
             settings,
             limiter,
             proxies,
-        };
+        }));
         Ok(Self {
             listener,
             metrics_listener,

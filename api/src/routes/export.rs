@@ -31,7 +31,7 @@ pub async fn export(
     headers: HeaderMap,
 ) -> Response {
     let caller = match caller(&state, &headers, peer).await {
-        Ok(c) => c,
+        Ok((c, _)) => c,
         Err(response) => return response,
     };
     let allowed = match &caller {

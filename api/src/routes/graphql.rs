@@ -19,7 +19,7 @@ use crate::{
     error::AppError,
     graphql::{RequestInfo, loaders},
     routes::response_cache,
-    services::keys,
+    services::{freshness::Freshness, keys},
     startup::AppState,
 };
 
@@ -86,21 +86,30 @@ pub(crate) fn rate_limited(wait: Duration) -> Response {
     response
 }
 
-/// The caller of a request, from its `Authorization` header and address.
+/// The caller of a request, from its `Authorization` header and address, and for a key the
+/// [`Freshness`] read to check it against (a later cache lookup uses it too).
 pub(crate) async fn caller(
     state: &AppState,
     headers: &HeaderMap,
     peer: SocketAddr,
-) -> Result<Caller, Response> {
-    let authorization = headers
-        .get(header::AUTHORIZATION)
-        .map(|v| v.to_str().unwrap_or("?"));
+) -> Result<(Caller, Option<Freshness>), Response> {
+    let Some(authorization) = headers.get(header::AUTHORIZATION) else {
+        let ip = state.proxies.client_ip(peer.ip(), headers);
+        return Ok((Caller::Anonymous { ip }, None));
+    };
+    let fresh = state
+        .freshness
+        .now()
+        .await
+        .map_err(|e| app_error(&e.into()))?;
     keys::authenticate(
         &state.db,
-        authorization,
-        state.proxies.client_ip(peer.ip(), headers),
+        &state.keys,
+        fresh.revoked_keys,
+        authorization.to_str().unwrap_or("?"),
     )
     .await
+    .map(|caller| (caller, Some(fresh)))
     .map_err(|e| app_error(&e))
 }
 
@@ -126,7 +135,7 @@ pub async fn get_handler(
         Ok(r) => r,
         Err(e) => return error(StatusCode::BAD_REQUEST, "BAD_USER_INPUT", &e.to_string()),
     };
-    let caller = match caller(&state, &headers, peer).await {
+    let (caller, fresh) = match caller(&state, &headers, peer).await {
         Ok(c) => c,
         Err(response) => return response,
     };
@@ -134,7 +143,11 @@ pub async fn get_handler(
     if let Some(response) = resolve_documents(&state, &caller, &mut batch) {
         return response;
     }
-    if batch.iter().any(is_mutation) {
+    // A cacheable document is a query: only others are parsed again.
+    if batch
+        .iter()
+        .any(|r| !state.responses.cacheable(r) && is_mutation(r))
+    {
         let mut response = error(
             StatusCode::METHOD_NOT_ALLOWED,
             "BAD_USER_INPUT",
@@ -149,7 +162,7 @@ pub async fn get_handler(
         get: true,
         if_none_match: headers.get(header::IF_NONE_MATCH).cloned(),
     };
-    run(state, caller, batch, conditional).await
+    run(state, caller, fresh, batch, conditional).await
 }
 
 /// How the request came: over GET (cacheable by HTTP caches), with a validator or not.
@@ -191,7 +204,7 @@ pub async fn post_handler(
             "send GraphQL requests as `Content-Type: application/json`",
         );
     }
-    let caller = match caller(&state, &headers, peer).await {
+    let (caller, fresh) = match caller(&state, &headers, peer).await {
         Ok(c) => c,
         Err(response) => return response,
     };
@@ -228,7 +241,7 @@ pub async fn post_handler(
     if let Some(response) = resolve_documents(&state, &caller, &mut batch) {
         return response;
     }
-    run(state, caller, batch, Http::default()).await
+    run(state, caller, fresh, batch, Http::default()).await
 }
 
 /// `Cache-Control` of a successful read: shared caches may keep an anonymous answer briefly and
@@ -252,7 +265,13 @@ fn validators(response: &mut Response, etag: HeaderValue, caller: &Caller) {
     );
 }
 
-async fn run(state: AppState, caller: Caller, batch: BatchRequest, http: Http) -> Response {
+async fn run(
+    state: AppState,
+    caller: Caller,
+    fresh: Option<Freshness>,
+    batch: BatchRequest,
+    http: Http,
+) -> Response {
     if batch.iter().any(|r| r.query.trim().is_empty()) {
         return error(
             StatusCode::BAD_REQUEST,
@@ -273,11 +292,18 @@ async fn run(state: AppState, caller: Caller, batch: BatchRequest, http: Http) -
     // A read-only operation's answer may be kept, and validated over GET.
     let cache_key = match &batch {
         BatchRequest::Single(r)
-            if (http.get || state.responses.enabled()) && response_cache::cacheable(r) =>
+            if (http.get || state.responses.enabled()) && state.responses.cacheable(r) =>
         {
-            response_cache::key(&state, &caller, info.today, r)
-                .await
-                .ok()
+            let fresh = match fresh {
+                Some(f) => Ok(f),
+                None => state.freshness.now().await,
+            };
+            match fresh {
+                Ok(f) => response_cache::key(&state, &caller, info.today, f.catalogue, r)
+                    .await
+                    .ok(),
+                Err(_) => None,
+            }
         }
         _ => None,
     };

@@ -5,8 +5,10 @@
 //! - the operation as sent: its text, operation name and variables;
 //! - who asks: anonymous callers share answers, partner keys share theirs and admin keys
 //!   theirs; editor and kiosk keys, whose views depend on the key, each have their own;
-//! - the catalogue's position in the change log (`catalogue_version`, one primary-key read),
-//!   which every committed write moves in its own transaction, on any server, imports included;
+//! - the catalogue's position in the change log (`catalogue_version`), which every committed
+//!   write moves in its own transaction, on any server, imports included; it is read after the
+//!   request arrived, in a read shared with the requests arriving at the same time
+//!   ([`crate::services::freshness`]);
 //! - for searches, this server's search index position, since they are answered from an index
 //!   that follows the log a moment behind;
 //! - today's date in Việt Nam: certificate status is judged on it, so a new day makes new keys
@@ -24,8 +26,8 @@ use std::sync::Arc;
 
 use axum::http::HeaderValue;
 use chrono::NaiveDate;
-use ocop_entities::{api_key::Role, catalogue_version};
-use sea_orm::{DbErr, EntityTrait};
+use ocop_entities::api_key::Role;
+use sea_orm::DbErr;
 use sha2::{Digest, Sha256};
 
 use crate::{auth::Caller, startup::AppState};
@@ -82,22 +84,55 @@ const SEARCH_READS: &[&str] = &["searchProducts", "searchOutlets"];
 
 /// Whether `request` is one query whose every root field reads the catalogue.
 pub fn cacheable(request: &async_graphql::Request) -> bool {
-    use async_graphql::parser::types::{OperationType, Selection};
-    let Ok(doc) = async_graphql::parser::parse_query(&request.query) else {
-        return false;
-    };
-    let mut operations = doc.operations.iter().filter(|(name, _)| {
-        request.operation_name.is_none()
-            || name.map(|n| n.as_str()) == request.operation_name.as_deref()
-    });
-    let (Some((_, op)), None) = (operations.next(), operations.next()) else {
-        return false;
-    };
-    op.node.ty == OperationType::Query
-        && op.node.selection_set.node.items.iter().all(|item| {
-            matches!(&item.node, Selection::Field(f)
-                if CATALOGUE_READS.contains(&f.node.name.node.as_str()))
-        })
+    Verdicts::of(&request.query).get(request.operation_name.as_deref())
+}
+
+/// Which operations of one document are cacheable.
+#[derive(Clone, Debug, Default)]
+struct Verdicts {
+    /// When the request names no operation: the document holds one, and it is cacheable.
+    unnamed: bool,
+    /// Each named operation.
+    named: Vec<(String, bool)>,
+}
+
+impl Verdicts {
+    fn of(query: &str) -> Self {
+        use async_graphql::parser::types::{OperationType, Selection};
+        let Ok(doc) = async_graphql::parser::parse_query(query) else {
+            return Self::default();
+        };
+        let verdict = |op: &async_graphql::parser::types::OperationDefinition| {
+            op.ty == OperationType::Query
+                && op.selection_set.node.items.iter().all(|item| {
+                    matches!(&item.node, Selection::Field(f)
+                        if CATALOGUE_READS.contains(&f.node.name.node.as_str()))
+                })
+        };
+        let mut operations = doc.operations.iter();
+        let unnamed = match (operations.next(), operations.next()) {
+            (Some((_, op)), None) => verdict(&op.node),
+            _ => false,
+        };
+        Self {
+            unnamed,
+            named: doc
+                .operations
+                .iter()
+                .filter_map(|(name, op)| Some((name?.to_string(), verdict(&op.node))))
+                .collect(),
+        }
+    }
+
+    fn get(&self, operation_name: Option<&str>) -> bool {
+        match operation_name {
+            None => self.unnamed,
+            Some(wanted) => self
+                .named
+                .iter()
+                .any(|(name, cacheable)| name == wanted && *cacheable),
+        }
+    }
 }
 
 /// Whose answers may be shared.
@@ -112,17 +147,15 @@ fn audience(caller: &Caller) -> String {
     }
 }
 
-/// The key of `request`'s answer for `caller` now.
+/// The key of `request`'s answer for `caller` now, when the catalogue is at change-log
+/// position `version`.
 pub async fn key(
     state: &AppState,
     caller: &Caller,
     today: NaiveDate,
+    version: i64,
     request: &async_graphql::Request,
 ) -> Result<Key, DbErr> {
-    let version = catalogue_version::Entity::find_by_id(1)
-        .one(&state.db)
-        .await?
-        .map_or(0, |row| row.version);
     // Only searches read the index; with Meilisearch its position is one more database read.
     let searches = SEARCH_READS.iter().any(|f| request.query.contains(f));
     let index = if searches {
@@ -165,6 +198,8 @@ pub struct Cached {
 /// Answers kept in memory, bounded in bytes.
 pub struct ResponseCache {
     entries: Option<moka::sync::Cache<Key, Cached>>,
+    /// Which documents are cacheable, so that a hit does not parse its document again.
+    verdicts: moka::sync::Cache<String, Arc<Verdicts>>,
 }
 
 impl ResponseCache {
@@ -179,7 +214,25 @@ impl ResponseCache {
                     })
                     .build()
             }),
+            verdicts: moka::sync::Cache::builder()
+                .max_capacity(4 * 1024 * 1024)
+                .weigher(|query: &String, _| u32::try_from(query.len() + 64).unwrap_or(u32::MAX))
+                .build(),
         }
+    }
+
+    /// Whether `request` is one query whose every root field reads the catalogue
+    /// ([`cacheable`]), remembered by document.
+    pub fn cacheable(&self, request: &async_graphql::Request) -> bool {
+        let verdicts = match self.verdicts.get(request.query.as_str()) {
+            Some(v) => v,
+            None => {
+                let v = Arc::new(Verdicts::of(&request.query));
+                self.verdicts.insert(request.query.clone(), v.clone());
+                v
+            }
+        };
+        verdicts.get(request.operation_name.as_deref())
     }
 
     /// Whether answers are kept at all.

@@ -94,7 +94,7 @@ pub async fn csv(
     params: Result<Query<Params>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let caller = match caller(&state, &headers, peer).await {
-        Ok(c) => c,
+        Ok((c, _)) => c,
         Err(response) => return response,
     };
     if let Err(wait) = state.limiter.check(&caller, 1).await {

@@ -32,7 +32,7 @@ pub async fn page(
     Path(code): Path<String>,
 ) -> Response {
     let caller = match super::graphql::caller(&state, &headers, peer).await {
-        Ok(c) => c,
+        Ok((c, _)) => c,
         Err(response) => return response,
     };
     if let Err(wait) = state.limiter.check(&caller, 1).await {

@@ -123,27 +123,50 @@ pub async fn revoke(db: &DatabaseConnection, id: i64) -> AppResult<api_key::Mode
     Ok(active.update(db).await?)
 }
 
-/// The caller of a request from its `Authorization` header value: anonymous without one,
-/// `UNAUTHENTICATED` for a key that is malformed, unknown, revoked or expired.
+/// Keys read from the database, by prefix, each with the number of revoked keys when it was
+/// read: an entry is used only while that number has not moved, so a revocation (on any
+/// server) takes effect on the next request.
+pub struct KnownKeys {
+    keys: moka::sync::Cache<String, (api_key::Model, i64)>,
+}
+
+impl Default for KnownKeys {
+    fn default() -> Self {
+        Self {
+            keys: moka::sync::Cache::new(10_000),
+        }
+    }
+}
+
+/// The caller holding the key in an `Authorization` header value: `UNAUTHENTICATED` for a key
+/// that is malformed, unknown, revoked or expired. `revoked_keys` is the number of revoked keys
+/// read after the request arrived ([`crate::services::freshness`]).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn authenticate(
     db: &DatabaseConnection,
-    header: Option<&str>,
-    ip: std::net::IpAddr,
+    known: &KnownKeys,
+    revoked_keys: i64,
+    header: &str,
 ) -> AppResult<Caller> {
-    let Some(header) = header else {
-        return Ok(Caller::Anonymous { ip });
-    };
     let invalid = || AppError::Unauthenticated("the API key is not valid".into());
     let token = header.strip_prefix("Bearer ").ok_or_else(|| {
         AppError::Unauthenticated("use the header `Authorization: Bearer <key>`".into())
     })?;
     let parsed = ParsedKey::parse(token.trim()).ok_or_else(invalid)?;
-    let key = api_key::Entity::find()
-        .filter(api_key::Column::Prefix.eq(parsed.prefix.clone()))
-        .one(db)
-        .await?
-        .ok_or_else(invalid)?;
+    let key = match known.keys.get(&parsed.prefix) {
+        Some((key, stamp)) if stamp == revoked_keys => key,
+        _ => {
+            let key = api_key::Entity::find()
+                .filter(api_key::Column::Prefix.eq(parsed.prefix.clone()))
+                .one(db)
+                .await?
+                .ok_or_else(invalid)?;
+            known
+                .keys
+                .insert(parsed.prefix.clone(), (key.clone(), revoked_keys));
+            key
+        }
+    };
     if !parsed.matches(&key.secret_hash) {
         return Err(invalid());
     }

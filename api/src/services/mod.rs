@@ -4,6 +4,7 @@ pub mod audit;
 pub mod changes;
 pub mod count_cache;
 pub mod cursor;
+pub mod freshness;
 pub mod keys;
 pub mod outlets;
 pub mod product_filter;

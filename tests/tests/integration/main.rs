@@ -6,6 +6,7 @@ mod certification_status;
 mod change_log;
 mod contract;
 mod faults;
+mod freshness;
 mod hostile;
 mod http;
 mod http_cache;
