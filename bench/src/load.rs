@@ -16,7 +16,23 @@ pub enum Prepared {
     Get(String),
     /// `POST url` with a JSON body.
     Post(String),
+    /// `POST url` with a JSON body in which [`UNIQUE`] is replaced by a number no other
+    /// request of the run has: every request a new document.
+    PostUnique(String),
+    /// `GET url` with `If-None-Match: etag`: succeeds with 304 Not Modified.
+    Conditional {
+        /// The path and query.
+        path: String,
+        /// The validator the server gave.
+        etag: String,
+    },
 }
+
+/// The placeholder of [`Prepared::PostUnique`].
+pub const UNIQUE: &str = "__UNIQUE__";
+
+/// Numbers for [`Prepared::PostUnique`], shared by every connection.
+static NEXT_UNIQUE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// A pool of requests a scenario picks from, with the key to send them with.
 #[derive(Clone, Debug)]
@@ -151,17 +167,29 @@ pub async fn drive(
                 let request = &workload.requests[rng.random_range(0..workload.requests.len())];
                 let builder = match request {
                     Prepared::Get(path) => client.get(format!("{base}{path}")),
+                    Prepared::Conditional { path, etag } => client
+                        .get(format!("{base}{path}"))
+                        .header("if-none-match", etag.as_str()),
                     Prepared::Post(body) => client
                         .post(format!("{base}/graphql"))
                         .header("content-type", "application/json")
                         .body(body.clone()),
+                    Prepared::PostUnique(body) => {
+                        let n = NEXT_UNIQUE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        client
+                            .post(format!("{base}/graphql"))
+                            .header("content-type", "application/json")
+                            .body(body.replace(UNIQUE, &n.to_string()))
+                    }
                 };
                 let builder = match &workload.key {
                     Some(k) => builder.bearer_auth(k),
                     None => builder,
                 };
+                let conditional = matches!(request, Prepared::Conditional { .. });
                 async move {
                     match builder.send().await {
+                        Ok(r) if conditional => r.status() == 304 && r.bytes().await.is_ok(),
                         Ok(r) if r.status() == 200 => {
                             r.bytes().await.is_ok_and(|b| !contains(&b, b"\"errors\""))
                         }

@@ -96,6 +96,14 @@ pub struct SizeResult {
     pub changes_per_s: f64,
     /// Write→searchable on every one of three servers, ms: `p50`, `p99`, `max`, `n`.
     pub write_to_searchable_3_servers_ms: BTreeMap<String, f64>,
+    /// Share of `zipf_mix` requests answered from the response cache.
+    pub zipf_hit_rate: f64,
+    /// Distinct requests in `zipf_mix`.
+    pub zipf_distinct: usize,
+    /// The server's anonymous resident memory (heap) after `zipf_mix`, MiB.
+    pub rss_anon_mib: f64,
+    /// Its file-backed resident memory (the mapped index and database), MiB.
+    pub rss_file_mib: f64,
 }
 
 const PRODUCTS_PAGE: &str = "query($first: Int) { products(first: $first) { totalCount edges { node { id slug name stars certificationStatus category { code name } province { code name region { code } } ward { code name } producer { id name kind } currentCertification { stars expiresOn } updatedAt } } } }";
@@ -105,6 +113,10 @@ const OUTLET_SHELF: &str = "query($slug: String!, $first: Int) { outlet(slug: $s
 const STATISTICS: &str = "{ ocopStatistics(groupBy: [PROVINCE, STARS]) { rows { province { code name } stars products threeStars fourStars fiveStars producers } } }";
 /// The same with the certificates issued, expired and revoked this year.
 const STATISTICS_FULL: &str = "{ ocopStatistics(groupBy: [PROVINCE, STARS]) { rows { province { code name } stars products threeStars fourStars fiveStars producers certificatesIssued certificatesExpired certificatesRevoked } } }";
+/// A products page of one province and a minimum of stars.
+const PRODUCTS_PAGE_FILTERED: &str = "query($first: Int, $filter: ProductFilter) { products(first: $first, filter: $filter) { totalCount edges { node { id slug name stars certificationStatus category { code name } province { code name } producer { id name kind } } } } }";
+/// A page of search results, as a buyer pages through them.
+const SEARCH_PAGED: &str = "query($q: String!, $filter: ProductFilter, $page: Int) { searchProducts(query: $q, filter: $filter, page: $page, pageSize: 20) { totalHits hits { product { id slug name stars province { code name } } } facets { field values { value label count } } } }";
 const SEARCH: &str = "query($q: String!, $filter: ProductFilter) { searchProducts(query: $q, filter: $filter, pageSize: 20) { totalHits hits { product { id slug name stars province { code name } category { code name } producer { name } } } facets { field values { value label count } } } }";
 
 /// Realistic buyer queries: accented, accent-free, half-typed, with filters.
@@ -135,6 +147,16 @@ pub const QUERIES: &[(&str, Option<&str>)] = &[
     ("hat dieu", None),
 ];
 
+/// `text` percent-encoded for a URL's query string.
+fn urlencoding(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 fn post(query: &str, variables: serde_json::Value) -> Prepared {
     Prepared::Post(json!({"query": query, "variables": variables}).to_string())
 }
@@ -157,6 +179,8 @@ pub struct Server {
     pub child: Child,
     /// `http://127.0.0.1:<port>`.
     pub base: String,
+    /// Where its `/metrics` listener is.
+    pub metrics: String,
 }
 
 impl Drop for Server {
@@ -169,20 +193,52 @@ impl Drop for Server {
     }
 }
 
-fn peak_rss_mib(pid: u32) -> f64 {
+/// A line of `/proc/PID/status` (`VmHWM`, `RssAnon`, `RssFile`…), MiB.
+fn proc_status_mib(pid: u32, field: &str) -> f64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .map(str::to_owned)
-        })
-        .and_then(|l| {
-            l.split_whitespace()
-                .nth(1)
-                .and_then(|kb| kb.parse::<f64>().ok())
+                .find(|l| l.starts_with(field) && l[field.len()..].starts_with(':'))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
         })
         .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// The response cache's hits and misses so far, from the server's `/metrics`.
+async fn cache_lookups(metrics: &str) -> anyhow::Result<(f64, f64)> {
+    let text = reqwest::get(metrics).await?.text().await?;
+    let count = |result: &str| {
+        text.lines()
+            .find(|l| {
+                l.starts_with("ocop_response_cache_total")
+                    && l.contains(&format!("result=\"{result}\""))
+            })
+            .and_then(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    Ok((count("hit"), count("miss")))
+}
+
+/// `draws` requests out of `distinct`, the k-th most popular drawn with weight 1/k (Zipf,
+/// exponent 1), in a seeded shuffle of popularity.
+fn zipf(mut distinct: Vec<Prepared>, draws: usize, seed: u64) -> Vec<Prepared> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    for i in (1..distinct.len()).rev() {
+        distinct.swap(i, rng.random_range(0..=i));
+    }
+    let mut cumulative = Vec::with_capacity(distinct.len());
+    let mut total = 0.0;
+    for k in 1..=distinct.len() {
+        total += 1.0 / k as f64;
+        cumulative.push(total);
+    }
+    (0..draws)
+        .map(|_| {
+            let x = rng.random_range(0.0..total);
+            distinct[cumulative.partition_point(|c| *c < x)].clone()
+        })
+        .collect()
 }
 
 /// The search engine of a run: the embedded index in the data directory, or Meilisearch
@@ -232,15 +288,18 @@ pub async fn start_server(
     engine: &Engine,
     extra: &[(&str, String)],
 ) -> anyhow::Result<Server> {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port();
+    let free_port = || -> std::io::Result<u16> {
+        Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port())
+    };
+    let (port, metrics_port) = (free_port()?, free_port()?);
     let exe = std::env::current_exe()?;
     let child = Command::new(exe)
         .arg("serve-child")
         .env("OCOP_DATA_DIR", data_dir)
         .env("OCOP_LISTEN", format!("127.0.0.1:{port}"))
-        .env("OCOP_METRICS_LISTEN", "127.0.0.1:0")
+        .env("OCOP_METRICS_LISTEN", format!("127.0.0.1:{metrics_port}"))
         .env("OCOP_DEMO", "false")
         .env("OCOP_ENV", "production")
         .env("OCOP_EXPOSE_SQL_COUNT", "true")
@@ -257,7 +316,11 @@ pub async fn start_server(
         .spawn()
         .context("cannot start the server")?;
     let base = format!("http://127.0.0.1:{port}");
-    let server = Server { child, base };
+    let server = Server {
+        child,
+        base,
+        metrics: format!("http://127.0.0.1:{metrics_port}/metrics"),
+    };
     let client = reqwest::Client::new();
     for _ in 0..600 {
         if client
@@ -518,14 +581,65 @@ pub async fn at_size(opts: &Options) -> anyhow::Result<SizeResult> {
     );
     // Each request a different document (a numbered comment), so that the response cache
     // misses and the figure is the query's own.
-    let uncached = |query: &str| {
-        workload(
-            (0..5000)
-                .map(|i| post(&format!("# {i}\n{query}"), json!({})))
-                .collect(),
-        )
+    let uncached = |query: &str, variables: serde_json::Value| {
+        workload(vec![Prepared::PostUnique(
+            json!({"query": format!("# {}\n{query}", load::UNIQUE), "variables": variables})
+                .to_string(),
+        )])
     };
-    let statistics = uncached(STATISTICS);
+    let statistics = uncached(STATISTICS, json!({}));
+    let products_page_cold = uncached(PRODUCTS_PAGE, json!({"first": 20}));
+    // A GET of the products page, then the same GET with its validator: 304 every time.
+    let page_path = format!(
+        "/graphql?query={}&variables={}",
+        urlencoding(PRODUCTS_PAGE),
+        urlencoding(r#"{"first":20}"#)
+    );
+    let first = reqwest::Client::new()
+        .get(format!("{base}{page_path}"))
+        .bearer_auth(&partner)
+        .send()
+        .await?;
+    let etag = first
+        .headers()
+        .get("etag")
+        .and_then(|v| v.to_str().ok())
+        .context("a GET query gets an ETag")?
+        .to_owned();
+    let not_modified = workload(vec![Prepared::Conditional {
+        path: page_path,
+        etag,
+    }]);
+    // Popular searches, shelves, pages and products, and a long tail of each.
+    let mut distinct: Vec<Prepared> = Vec::new();
+    for (q, region) in QUERIES {
+        for page in 1..=3 {
+            distinct.push(post(
+                SEARCH_PAGED,
+                json!({"q": q, "page": page, "filter": region.map(|r| json!({"regionCodes": [r]}))}),
+            ));
+        }
+    }
+    distinct.extend(
+        shelves
+            .iter()
+            .map(|s| post(OUTLET_SHELF, json!({"slug": s, "first": 100}))),
+    );
+    distinct.extend(
+        slugs
+            .iter()
+            .map(|s| post(PRODUCT_DETAIL, json!({"slug": s}))),
+    );
+    for province in reference.provinces().iter().map(|p| p.code.clone()) {
+        for stars in 3..=5 {
+            distinct.push(post(
+                PRODUCTS_PAGE_FILTERED,
+                json!({"first": 20, "filter": {"provinceCodes": [province], "minStars": stars}}),
+            ));
+        }
+    }
+    result.zipf_distinct = distinct.len();
+    let zipf_mix = workload(zipf(distinct, 50_000, opts.seed));
     let mixed = workload(
         [&products_page, &product_detail, &outlet_shelf, &search]
             .iter()
@@ -541,16 +655,36 @@ pub async fn at_size(opts: &Options) -> anyhow::Result<SizeResult> {
         ("search", search),
         ("mixed", mixed.clone()),
         ("verify_page", verify_page),
+        ("products_page_cold", products_page_cold),
+        ("not_modified", not_modified),
     ];
     for (name, w) in scenarios {
         eprintln!("[{} products] {name}", opts.products);
         let stats = load::drive(&base, vec![(w, opts.connections)], opts.duration, opts.seed).await;
         result.scenarios.insert(name.to_owned(), stats[0].clone());
     }
+    // The Zipf mix last, on a cache that has seen the rest: its own hit rate.
+    eprintln!("[{} products] zipf_mix", opts.products);
+    let before = cache_lookups(&server.metrics).await?;
+    let stats = load::drive(
+        &base,
+        vec![(zipf_mix, opts.connections)],
+        opts.duration,
+        opts.seed,
+    )
+    .await;
+    let after = cache_lookups(&server.metrics).await?;
+    let (hits, misses) = (after.0 - before.0, after.1 - before.1);
+    result.zipf_hit_rate = hits / (hits + misses).max(1.0);
+    result
+        .scenarios
+        .insert("zipf_mix".to_owned(), stats[0].clone());
+    result.rss_anon_mib = proc_status_mib(pid, "RssAnon");
+    result.rss_file_mib = proc_status_mib(pid, "RssFile");
     // One report at a time: its latency is the figure, not throughput.
     for (name, w) in [
         ("statistics", statistics),
-        ("statistics_full", uncached(STATISTICS_FULL)),
+        ("statistics_full", uncached(STATISTICS_FULL, json!({}))),
     ] {
         eprintln!("[{} products] {name}", opts.products);
         let stats = load::drive(&base, vec![(w, 1)], opts.duration, opts.seed).await;
@@ -670,7 +804,7 @@ pub async fn at_size(opts: &Options) -> anyhow::Result<SizeResult> {
         ),
         ("n".to_owned(), latencies.len() as f64),
     ]);
-    result.peak_rss_mib = peak_rss_mib(pid);
+    result.peak_rss_mib = proc_status_mib(pid, "VmHWM");
 
     // Two more servers on the same database: every write must reach all three indexes.
     eprintln!("[{} products] starting two more servers", opts.products);
