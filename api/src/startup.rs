@@ -16,6 +16,7 @@ use crate::{
     rate_limit::RateLimits,
     reference::ReferenceData,
     routes,
+    services::count_cache::CountCache,
 };
 
 /// What every HTTP handler can reach: one allocation, shared (handlers clone it per request).
@@ -121,13 +122,14 @@ impl Application {
             &settings.limits,
             settings.redis_url.as_ref(),
         )?);
+        let freshness = crate::services::freshness::FreshnessReads::new(db.clone());
         let schema = graphql::build_schema(
             Shared {
                 db: db.clone(),
                 reference: reference.clone(),
                 search: search.clone(),
                 status: status.clone(),
-                counts: Arc::default(),
+                counts: Arc::new(CountCache::new(freshness.clone())),
                 settings: settings.clone(),
                 rate_limits: limiter.clone(),
             },
@@ -154,7 +156,7 @@ impl Application {
             settings.arbitrary_queries,
         );
         let state = AppState(Arc::new(Services {
-            freshness: crate::services::freshness::FreshnessReads::new(db.clone()),
+            freshness,
             keys: Default::default(),
             responses,
             documents,

@@ -14,6 +14,7 @@ pub const SCENARIOS: &[&str] = &[
     "product_detail",
     "outlet_shelf",
     "search",
+    "search_cold",
     "search_direct",
     "mixed",
     "mixed_under_abuse",
@@ -152,12 +153,13 @@ impl Report {
             shown,
             fixed,
         ));
+        // Judged on searches the response cache does not answer: the engine's own cost.
         let (search, direct) = (
-            s("search").p95_ms,
+            s("search_cold").p95_ms,
             s("search_direct").p95_ms.max(f64::MIN_POSITIVE),
         );
         out.push((
-            "search p95 ≤ 1.5 × search_direct p95".into(),
+            "search_cold p95 ≤ 1.5 × search_direct p95".into(),
             format!("{:.2} ({search:.1} / {direct:.1} ms)", search / direct),
             search <= 1.5 * direct,
         ));
@@ -168,7 +170,7 @@ impl Report {
             statistics <= 50.0,
         ));
         out.push((
-            "search p95 ≤ 25 ms".into(),
+            "search_cold p95 ≤ 25 ms".into(),
             format!("{search:.1} ms"),
             search <= 25.0,
         ));

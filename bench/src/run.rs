@@ -588,6 +588,20 @@ pub async fn at_size(opts: &Options) -> anyhow::Result<SizeResult> {
         )])
     };
     let statistics = uncached(STATISTICS, json!({}));
+    // The buyer searches as new documents: what the engine and GraphQL cost per search.
+    let search_cold = workload(
+        QUERIES
+            .iter()
+            .map(|(q, region)| {
+                let variables =
+                    json!({"q": q, "filter": region.map(|r| json!({"regionCodes": [r]}))});
+                Prepared::PostUnique(
+                    json!({"query": format!("# {}\n{SEARCH}", load::UNIQUE), "variables": variables})
+                        .to_string(),
+                )
+            })
+            .collect(),
+    );
     let products_page_cold = uncached(PRODUCTS_PAGE, json!({"first": 20}));
     // A GET of the products page, then the same GET with its validator: 304 every time.
     let page_path = format!(
@@ -653,6 +667,7 @@ pub async fn at_size(opts: &Options) -> anyhow::Result<SizeResult> {
         ("product_detail", product_detail),
         ("outlet_shelf", outlet_shelf),
         ("search", search),
+        ("search_cold", search_cold),
         ("mixed", mixed.clone()),
         ("verify_page", verify_page),
         ("products_page_cold", products_page_cold),

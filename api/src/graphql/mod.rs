@@ -58,6 +58,8 @@ pub struct Shared {
 pub struct RequestInfo {
     /// Today's date in Việt Nam, read once per request so that every field agrees.
     pub today: NaiveDate,
+    /// The catalogue's change-log position, when the request has read it since it arrived.
+    pub catalogue: Option<i64>,
 }
 
 /// The schema in SDL: what `ocop schema` prints and `schema.graphql` publishes.
@@ -108,6 +110,11 @@ pub(crate) fn shared<'a>(ctx: &Context<'a>) -> &'a Shared {
 pub(crate) fn today(ctx: &Context<'_>) -> NaiveDate {
     ctx.data_opt::<RequestInfo>()
         .map_or_else(crate::clock::today, |r| r.today)
+}
+
+/// The catalogue's change-log position this request has read, if it has read one.
+pub(crate) fn known_catalogue(ctx: &Context<'_>) -> Option<i64> {
+    ctx.data_opt::<RequestInfo>().and_then(|r| r.catalogue)
 }
 
 /// The request's loaders.

@@ -145,7 +145,7 @@ pub async fn get_handler(
     }
     // A cacheable document is a query: only others are parsed again.
     if batch
-        .iter()
+        .iter_mut()
         .any(|r| !state.responses.cacheable(r) && is_mutation(r))
     {
         let mut response = error(
@@ -269,7 +269,7 @@ async fn run(
     state: AppState,
     caller: Caller,
     fresh: Option<Freshness>,
-    batch: BatchRequest,
+    mut batch: BatchRequest,
     http: Http,
 ) -> Response {
     if batch.iter().any(|r| r.query.trim().is_empty()) {
@@ -286,22 +286,30 @@ async fn run(
     if let Err(wait) = state.limiter.check(&caller, operations).await {
         return rate_limited(wait);
     }
-    let info = RequestInfo {
+    let mut info = RequestInfo {
         today: crate::clock::today(),
+        catalogue: fresh.map(|f| f.catalogue),
     };
     // A read-only operation's answer may be kept, and validated over GET.
+    let cacheable = match &mut batch {
+        BatchRequest::Single(r) => {
+            (http.get || state.responses.enabled()) && state.responses.cacheable(r)
+        }
+        BatchRequest::Batch(_) => false,
+    };
     let cache_key = match &batch {
-        BatchRequest::Single(r)
-            if (http.get || state.responses.enabled()) && state.responses.cacheable(r) =>
-        {
+        BatchRequest::Single(r) if cacheable => {
             let fresh = match fresh {
                 Some(f) => Ok(f),
                 None => state.freshness.now().await,
             };
             match fresh {
-                Ok(f) => response_cache::key(&state, &caller, info.today, f.catalogue, r)
-                    .await
-                    .ok(),
+                Ok(f) => {
+                    info.catalogue = Some(f.catalogue);
+                    response_cache::key(&state, &caller, info.today, f.catalogue, r)
+                        .await
+                        .ok()
+                }
                 Err(_) => None,
             }
         }

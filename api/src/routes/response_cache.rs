@@ -24,6 +24,7 @@
 
 use std::sync::Arc;
 
+use async_graphql::parser::types::ExecutableDocument;
 use axum::http::HeaderValue;
 use chrono::NaiveDate;
 use ocop_entities::api_key::Role;
@@ -84,7 +85,9 @@ const SEARCH_READS: &[&str] = &["searchProducts", "searchOutlets"];
 
 /// Whether `request` is one query whose every root field reads the catalogue.
 pub fn cacheable(request: &async_graphql::Request) -> bool {
-    Verdicts::of(&request.query).get(request.operation_name.as_deref())
+    Verdicts::of(&request.query)
+        .0
+        .get(request.operation_name.as_deref())
 }
 
 /// Which operations of one document are cacheable.
@@ -97,10 +100,12 @@ struct Verdicts {
 }
 
 impl Verdicts {
-    fn of(query: &str) -> Self {
+    /// The verdicts on `query`, and the document parsed to reach them (none when it does not
+    /// parse).
+    fn of(query: &str) -> (Self, Option<ExecutableDocument>) {
         use async_graphql::parser::types::{OperationType, Selection};
         let Ok(doc) = async_graphql::parser::parse_query(query) else {
-            return Self::default();
+            return (Self::default(), None);
         };
         let verdict = |op: &async_graphql::parser::types::OperationDefinition| {
             op.ty == OperationType::Query
@@ -114,14 +119,12 @@ impl Verdicts {
             (Some((_, op)), None) => verdict(&op.node),
             _ => false,
         };
-        Self {
-            unnamed,
-            named: doc
-                .operations
-                .iter()
-                .filter_map(|(name, op)| Some((name?.to_string(), verdict(&op.node))))
-                .collect(),
-        }
+        let named = doc
+            .operations
+            .iter()
+            .filter_map(|(name, op)| Some((name?.to_string(), verdict(&op.node))))
+            .collect();
+        (Self { unnamed, named }, Some(doc))
     }
 
     fn get(&self, operation_name: Option<&str>) -> bool {
@@ -222,12 +225,18 @@ impl ResponseCache {
     }
 
     /// Whether `request` is one query whose every root field reads the catalogue
-    /// ([`cacheable`]), remembered by document.
-    pub fn cacheable(&self, request: &async_graphql::Request) -> bool {
+    /// ([`cacheable`]), remembered by document. A document seen for the first time is parsed
+    /// here, and the request carries the parsed document to the engine, which then does not
+    /// parse it again.
+    pub fn cacheable(&self, request: &mut async_graphql::Request) -> bool {
         let verdicts = match self.verdicts.get(request.query.as_str()) {
             Some(v) => v,
             None => {
-                let v = Arc::new(Verdicts::of(&request.query));
+                let (v, doc) = Verdicts::of(&request.query);
+                if let Some(doc) = doc {
+                    request.set_parsed_query(doc);
+                }
+                let v = Arc::new(v);
                 self.verdicts.insert(request.query.clone(), v.clone());
                 v
             }

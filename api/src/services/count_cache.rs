@@ -8,33 +8,48 @@
 
 use std::{collections::HashMap, sync::Mutex};
 
-use ocop_entities::{catalogue_version, product};
+use ocop_entities::product;
 use sea_orm::{
     Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryTrait,
     sea_query::SqliteQueryBuilder,
 };
 
+use super::freshness::FreshnessReads;
 use crate::error::AppResult;
 
 /// Different list conditions remembered at most; beyond that the cache starts again.
 const CAPACITY: usize = 1024;
 
 /// Product counts by condition, each with the catalogue version it was read at.
-#[derive(Debug, Default)]
 pub struct CountCache {
+    freshness: FreshnessReads,
     entries: Mutex<HashMap<String, (i64, u64)>>,
 }
 
 impl CountCache {
-    /// Counts the products matching `condition`: one statement when the catalogue has not
-    /// changed since the same condition was last counted, two otherwise.
-    pub async fn products(&self, db: &DatabaseConnection, condition: Condition) -> AppResult<u64> {
+    /// A cache that reads the catalogue's version through `freshness`.
+    pub fn new(freshness: FreshnessReads) -> Self {
+        Self {
+            freshness,
+            entries: Mutex::default(),
+        }
+    }
+
+    /// Counts the products matching `condition`: no statement of its own when the catalogue
+    /// has not changed since the same condition was last counted. `known` is the version the
+    /// request read after it arrived, if it read one.
+    pub async fn products(
+        &self,
+        db: &DatabaseConnection,
+        known: Option<i64>,
+        condition: Condition,
+    ) -> AppResult<u64> {
         // The version is read before the count: a change committed in between makes the count
         // newer than its version, never older.
-        let version = catalogue_version::Entity::find_by_id(1)
-            .one(db)
-            .await?
-            .map_or(0, |row| row.version);
+        let version = match known {
+            Some(v) => v,
+            None => self.freshness.now().await?.catalogue,
+        };
         let query = product::Entity::find().filter(condition);
         let key = query.as_query().to_string(SqliteQueryBuilder);
         if let Some(&(at, count)) = self.lock().get(&key)

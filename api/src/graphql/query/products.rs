@@ -7,6 +7,7 @@ use crate::{
     domain::PageSize,
     error::AppError,
     graphql::{
+        known_catalogue,
         mutation::caller,
         prefetch, shared, today,
         types::{
@@ -129,7 +130,10 @@ impl ProductQuery {
         let models: Vec<_> = page.items.iter().map(|(p, _)| p).collect();
         prefetch::products(ctx, &ctx.look_ahead().field("edges").field("node"), &models).await?;
         let total_count = if ctx.look_ahead().field("totalCount").exists() {
-            shared.counts.products(&shared.db, condition).await?
+            shared
+                .counts
+                .products(&shared.db, known_catalogue(ctx), condition)
+                .await?
         } else {
             0
         };
