@@ -71,10 +71,7 @@ const MANIFEST_FORMAT: &str = "apollo-persisted-query-manifest";
 
 /// The lowercase hex SHA-256 of a document's text: its id.
 pub fn document_id(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(Sha256::digest(text.as_bytes()))
 }
 
 /// The trusted operations, by id.

@@ -13,7 +13,9 @@
 //! waits for a free connection and, on SQLite, pings the connection on its thread when it is
 //! given back, which made the read cost about twice what it does alone. When that connection
 //! cannot be opened or fails, the read goes through the pool and the connection is opened
-//! again a second later.
+//! again a second later. On an SQLite file, a reader that does not leave the calling thread
+//! and runs no statement while nothing has been committed ([`super::freshness_sqlite`]) answers
+//! first, and these shared reads are its fallback.
 
 use std::{
     sync::{Arc, Mutex},
@@ -23,8 +25,10 @@ use std::{
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement, sqlx};
 use tokio::sync::oneshot;
 
+use super::freshness_sqlite::SqliteFreshness;
+
 /// The one statement a read runs.
-const SQL: &str = "SELECT (SELECT version FROM catalogue_version WHERE id = 1) AS catalogue, \
+pub(super) const SQL: &str = "SELECT (SELECT version FROM catalogue_version WHERE id = 1) AS catalogue, \
                    (SELECT COUNT(*) FROM api_keys WHERE revoked_at IS NOT NULL) AS revoked_keys";
 
 /// The state a request is answered against.
@@ -52,13 +56,25 @@ pub struct FreshnessReads {
     queue: Arc<Mutex<Queue>>,
     /// The reads' own connection; only the one running batch uses it.
     own: Arc<tokio::sync::Mutex<Own>>,
+    /// On an SQLite file, the reader tried first.
+    direct: Option<Arc<SqliteFreshness>>,
 }
 
 impl FreshnessReads {
     /// Reads from `db`.
     pub fn new(db: DatabaseConnection) -> Self {
+        let direct = match db.get_database_backend() {
+            DbBackend::Sqlite => SqliteFreshness::for_file(
+                db.get_sqlite_connection_pool()
+                    .connect_options()
+                    .get_filename(),
+            )
+            .map(Arc::new),
+            _ => None,
+        };
         Self {
             db,
+            direct,
             queue: Arc::default(),
             own: Arc::new(tokio::sync::Mutex::new(Own::Closed {
                 retry_at: Instant::now(),
@@ -68,6 +84,9 @@ impl FreshnessReads {
 
     /// The state as of a read that started after this call.
     pub async fn now(&self) -> Result<Freshness, DbErr> {
+        if let Some(fresh) = self.direct.as_ref().and_then(|direct| direct.read()) {
+            return Ok(fresh);
+        }
         let (reply, answer) = oneshot::channel();
         let start = {
             let mut queue = self.queue.lock().expect("the queue lock is not poisoned");
