@@ -85,6 +85,9 @@ impl FreshnessReads {
     /// The state as of a read that started after this call.
     pub async fn now(&self) -> Result<Freshness, DbErr> {
         if let Some(fresh) = self.direct.as_ref().and_then(|direct| direct.read()) {
+            // Answered without waiting: still give the scheduler its turn when the task's
+            // budget is spent, so that a task reading in a loop cannot starve the others.
+            tokio::task::consume_budget().await;
             return Ok(fresh);
         }
         let (reply, answer) = oneshot::channel();
