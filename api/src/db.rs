@@ -92,9 +92,7 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
     })?;
     db.set_metric_callback(|info| {
         let _ = STATEMENTS.try_with(|c| c.fetch_add(1, Ordering::Relaxed));
-        let outcome = if info.failed { "error" } else { "ok" };
-        metrics::counter!(crate::metrics::SQL_STATEMENTS, "outcome" => outcome).increment(1);
-        metrics::histogram!(crate::metrics::SQL_DURATION).record(info.elapsed);
+        crate::metrics::sql_statement(info.failed, info.elapsed);
     });
     Ok(db)
 }

@@ -10,7 +10,9 @@ use std::{
     time::Duration,
 };
 
-use metrics::{Unit, counter, describe_counter, describe_gauge, describe_histogram, gauge};
+use metrics::{
+    Unit, counter, describe_counter, describe_gauge, describe_histogram, gauge, histogram,
+};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 
 /// HTTP requests, by route, method and status.
@@ -124,6 +126,13 @@ fn describe() {
         RATE_LIMITS_LOCAL_FALLBACK,
         "1 while rate limits are kept in this server's memory because Redis is unreachable."
     );
+}
+
+/// Records one SQL statement: whether it failed, and how long it took.
+pub fn sql_statement(failed: bool, took: Duration) {
+    let outcome = if failed { "error" } else { "ok" };
+    counter!(SQL_STATEMENTS, "outcome" => outcome).increment(1);
+    histogram!(SQL_DURATION).record(took);
 }
 
 /// Counts an error answered with `code`.

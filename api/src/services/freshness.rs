@@ -27,6 +27,9 @@ use tokio::sync::oneshot;
 
 use super::freshness_sqlite::SqliteFreshness;
 
+/// How long a failed connection of the reads stays closed before it is opened again.
+pub(super) const REOPEN_AFTER: Duration = Duration::from_secs(1);
+
 /// The one statement a read runs.
 pub(super) const SQL: &str = "SELECT (SELECT version FROM catalogue_version WHERE id = 1) AS catalogue, \
                    (SELECT COUNT(*) FROM api_keys WHERE revoked_at IS NOT NULL) AS revoked_keys";
@@ -140,9 +143,7 @@ impl FreshnessReads {
         if !matches!(*own, Own::Closed { .. }) {
             let started = Instant::now();
             let read = own.read().await;
-            let outcome = if read.is_ok() { "ok" } else { "error" };
-            metrics::counter!(crate::metrics::SQL_STATEMENTS, "outcome" => outcome).increment(1);
-            metrics::histogram!(crate::metrics::SQL_DURATION).record(started.elapsed());
+            crate::metrics::sql_statement(read.is_err(), started.elapsed());
             match read {
                 Ok(fresh) => return Ok(fresh),
                 Err(e) => {
@@ -167,10 +168,10 @@ enum Own {
 }
 
 impl Own {
-    /// Closed, to be opened again a second from now.
+    /// Closed, to be opened again [`REOPEN_AFTER`] from now.
     fn closed() -> Self {
         Self::Closed {
-            retry_at: Instant::now() + Duration::from_secs(1),
+            retry_at: Instant::now() + REOPEN_AFTER,
         }
     }
 

@@ -34,7 +34,7 @@ use std::{
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::freshness::{Freshness, SQL};
+use super::freshness::{Freshness, REOPEN_AFTER, SQL};
 
 /// Bytes of the two copies of the WAL-index header.
 const HEADER_BYTES: usize = 96;
@@ -173,9 +173,7 @@ impl Open {
         let started = Instant::now();
         self.statements.fetch_add(1, Ordering::Relaxed);
         let read = query(&connection);
-        let outcome = if read.is_ok() { "ok" } else { "error" };
-        metrics::counter!(crate::metrics::SQL_STATEMENTS, "outcome" => outcome).increment(1);
-        metrics::histogram!(crate::metrics::SQL_DURATION).record(started.elapsed());
+        crate::metrics::sql_statement(read.is_err(), started.elapsed());
         match read {
             Ok(fresh) => {
                 if let (Some(header), Ok(mut known)) = (header, self.known.lock()) {
@@ -197,10 +195,10 @@ impl Open {
     }
 }
 
-/// Closed, to be opened again a second from now.
+/// Closed, to be opened again [`REOPEN_AFTER`] from now.
 fn closed() -> State {
     State::Closed {
-        retry_at: Instant::now() + Duration::from_secs(1),
+        retry_at: Instant::now() + REOPEN_AFTER,
     }
 }
 
