@@ -253,6 +253,63 @@ async fn a_product_search_sends_typed_filters_tone_tokens_and_paging() {
 }
 
 #[tokio::test]
+async fn a_search_typed_with_tones_asks_for_exact_tones_first_in_the_same_request() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/multi-search"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"results": [
+            {"indexUid": "t_products", "hits": [{"id": 3}, {"id": 12}],
+             "query": "mef mè", "processingTimeMs": 1, "hitsPerPage": 4, "page": 1,
+             "totalPages": 1, "totalHits": 2},
+            {"indexUid": "t_products", "hits": [{"id": 4}, {"id": 3}, {"id": 9}, {"id": 12}, {"id": 8}],
+             "query": "mè", "processingTimeMs": 1, "hitsPerPage": 8, "page": 1, "totalPages": 1,
+             "totalHits": 5, "facetDistribution": {"stars": {"4": 5}}}
+        ]})))
+        .mount(&server)
+        .await;
+    let mut s = search("mè");
+    s.page = 2;
+    s.page_size = 2;
+    s.filters.province_codes = vec!["44".into()];
+
+    let hits = backend(&server)
+        .search_products(&s)
+        .await
+        .expect("the search succeeds");
+
+    assert_eq!(hits.ids, [4, 9], "page 2 of 3, 12, then the rest");
+    assert_eq!(hits.total_hits, 5, "the total of the broad query");
+    let stars = &hits
+        .facets
+        .iter()
+        .find(|f| f.field == ocop_search::FacetField::Stars)
+        .unwrap()
+        .values;
+    assert_eq!(stars, &[("4".to_owned(), 5)]);
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1, "one request");
+    let b = body(&requests[0]);
+    let (exact, broad) = (&b["queries"][0], &b["queries"][1]);
+    assert_eq!(exact["q"], "mef mè", "the last word stays last, a prefix");
+    assert_eq!(exact["matchingStrategy"], "all");
+    assert_eq!(exact["hitsPerPage"], 4, "the pages up to this one");
+    assert!(exact.get("facets").is_none());
+    assert_eq!(broad["q"], "mè");
+    assert_eq!(broad["matchingStrategy"], "last");
+    assert_eq!(broad["hitsPerPage"], 8, "twice the pages up to this one");
+    assert_eq!(broad["page"], 1);
+    for q in [exact, broad] {
+        assert_eq!(q["indexUid"], "t_products");
+        assert!(
+            q["filter"]
+                .as_str()
+                .unwrap()
+                .contains("province_code IN [\"44\"]")
+        );
+    }
+}
+
+#[tokio::test]
 async fn an_outlet_search_near_a_point_sorts_and_filters_by_distance() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))

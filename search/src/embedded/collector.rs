@@ -18,7 +18,10 @@ use crate::query::FacetField;
 pub struct ProductHit {
     /// Product id.
     pub id: u64,
-    /// Relevance score.
+    /// Relevance group: 0 for the products with every word, 1 for the others (see
+    /// [`super::query_builder::Matching`]); ranks before the score.
+    pub group: u8,
+    /// Relevance score within the group.
     pub score: Score,
     /// Stars (0: none).
     pub stars: u64,
@@ -26,9 +29,11 @@ pub struct ProductHit {
     pub created_at: i64,
 }
 
-/// Every match and the facet counts.
+/// Every match and the facet counts (either may be left out, see [`ProductCollector`]).
 #[derive(Debug, Default)]
 pub struct ProductFruit {
+    /// Number of matching products.
+    pub count: u64,
     /// Every matching product.
     pub hits: Vec<ProductHit>,
     /// Counts per facet value.
@@ -39,6 +44,12 @@ pub struct ProductFruit {
 pub struct ProductCollector {
     /// Whether the query has text (otherwise scores are not computed).
     pub scoring: bool,
+    /// Whether to keep every hit (otherwise only facets are counted).
+    pub hits: bool,
+    /// Whether to count facets (otherwise only hits are kept).
+    pub facets: bool,
+    /// The relevance group of the hits.
+    pub group: u8,
 }
 
 const STRING_FACETS: [(FacetField, &str); 4] = [
@@ -50,11 +61,15 @@ const STRING_FACETS: [(FacetField, &str); 4] = [
 
 /// The per-segment part of [`ProductCollector`].
 pub struct ProductSegmentCollector {
+    group: u8,
+    keep_hits: bool,
+    count_facets: bool,
     id: Column<u64>,
     stars: Column<u64>,
     created_at: Column<i64>,
     strings: Vec<(FacetField, StrColumn, Vec<u64>)>,
     star_counts: [u64; 6],
+    count: u64,
     hits: Vec<ProductHit>,
 }
 
@@ -69,18 +84,22 @@ impl Collector for ProductCollector {
     ) -> tantivy::Result<Self::Child> {
         let ff = segment.fast_fields();
         let mut strings = Vec::new();
-        for (facet, name) in STRING_FACETS {
+        for (facet, name) in STRING_FACETS.iter().copied().filter(|_| self.facets) {
             if let Some(column) = ff.str(name)? {
                 let terms = column.num_terms();
                 strings.push((facet, column, vec![0; terms]));
             }
         }
         Ok(ProductSegmentCollector {
+            group: self.group,
+            keep_hits: self.hits,
+            count_facets: self.facets,
             id: ff.u64("id")?,
             stars: ff.u64("stars")?,
             created_at: ff.i64("created_at")?,
             strings,
             star_counts: [0; 6],
+            count: 0,
             hits: Vec::new(),
         })
     }
@@ -92,6 +111,7 @@ impl Collector for ProductCollector {
     fn merge_fruits(&self, fruits: Vec<ProductFruit>) -> tantivy::Result<ProductFruit> {
         let mut merged = ProductFruit::default();
         for fruit in fruits {
+            merged.count += fruit.count;
             merged.hits.extend(fruit.hits);
             for (facet, counts) in fruit.facets {
                 let target = merged.facets.entry(facet).or_default();
@@ -108,14 +128,20 @@ impl SegmentCollector for ProductSegmentCollector {
     type Fruit = ProductFruit;
 
     fn collect(&mut self, doc: DocId, score: Score) {
+        self.count += 1;
         let stars = self.stars.first(doc).unwrap_or(0);
-        self.hits.push(ProductHit {
-            id: self.id.first(doc).unwrap_or(0),
-            score,
-            stars,
-            created_at: self.created_at.first(doc).unwrap_or(0),
-        });
-        if let Some(n) = self.star_counts.get_mut(stars as usize) {
+        if self.keep_hits {
+            self.hits.push(ProductHit {
+                id: self.id.first(doc).unwrap_or(0),
+                group: self.group,
+                score,
+                stars,
+                created_at: self.created_at.first(doc).unwrap_or(0),
+            });
+        }
+        if self.count_facets
+            && let Some(n) = self.star_counts.get_mut(stars as usize)
+        {
             *n += 1;
         }
         for (_, column, counts) in &mut self.strings {
@@ -147,7 +173,11 @@ impl SegmentCollector for ProductSegmentCollector {
         {
             stars.insert(s.to_string(), *n);
         }
+        if !self.count_facets {
+            facets.clear();
+        }
         ProductFruit {
+            count: self.count,
             hits: self.hits,
             facets,
         }

@@ -22,7 +22,10 @@ use std::{
 
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, directory::MmapDirectory};
 
-use super::schema::{OutletFields, ProductFields};
+use super::{
+    count_cache::CountCache,
+    schema::{OutletFields, ProductFields},
+};
 use crate::SearchError;
 
 /// Memory budget of the writer of a rebuild (one large batch).
@@ -185,6 +188,8 @@ pub struct Generation {
     pub product_fields: ProductFields,
     /// Outlet field handles.
     pub outlet_fields: OutletFields,
+    /// Counts of the products each first word matches.
+    pub counts: CountCache,
 }
 
 impl Generation {
@@ -199,6 +204,7 @@ impl Generation {
             outlets: Part::open(&dir.join("outlets"), outlet_fields.schema.clone())?,
             product_fields,
             outlet_fields,
+            counts: CountCache::default(),
         })
     }
 }

@@ -4,7 +4,9 @@
 //! as soon as `write_products` returns. Searches run on the blocking pool.
 
 mod collector;
+mod count_cache;
 mod generation;
+mod lexicon;
 mod query_builder;
 pub mod schema;
 
@@ -20,6 +22,8 @@ use tantivy::Term;
 use self::{
     collector::{OutletCollector, ProductCollector, ProductHit},
     generation::{Generation, REBUILD_WRITER_HEAP, err},
+    lexicon::IndexLexicon,
+    query_builder::Matching,
 };
 use crate::{
     IndexBatch, Rebuild, SearchBackend, SearchError,
@@ -28,6 +32,7 @@ use crate::{
         FacetCounts, FacetField, MAX_PAGE_SIZE, OutletHit, OutletHits, OutletSearch, ProductHits,
         ProductSearch, SearchSort, distance_km,
     },
+    text,
 };
 
 /// Memory budget of the writer of the live generation.
@@ -131,6 +136,15 @@ fn write_outlets(
     })
 }
 
+/// The fields whose words a joined word may split into: the short ones a buyer types from
+/// (names, groups, places), not descriptions.
+fn split_fields(text: &[(tantivy::schema::Field, f32)]) -> Vec<tantivy::schema::Field> {
+    text.iter()
+        .filter(|(_, weight)| *weight >= 1.0)
+        .map(|(field, _)| *field)
+        .collect()
+}
+
 /// Orders hits for `sort` and keeps page `page` of `size`.
 fn page_of(
     mut hits: Vec<ProductHit>,
@@ -141,8 +155,11 @@ fn page_of(
 ) -> Vec<ProductHit> {
     let newest =
         |a: &ProductHit, b: &ProductHit| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id));
-    let by_score =
-        |a: &ProductHit, b: &ProductHit| b.score.partial_cmp(&a.score).unwrap_or(Ordering::Equal);
+    let by_score = |a: &ProductHit, b: &ProductHit| {
+        a.group
+            .cmp(&b.group)
+            .then_with(|| b.score.partial_cmp(&a.score).unwrap_or(Ordering::Equal))
+    };
     let cmp = |a: &ProductHit, b: &ProductHit| match sort {
         SearchSort::Relevance if has_text => by_score(a, b).then_with(|| newest(a, b)),
         SearchSort::Relevance | SearchSort::Newest => newest(a, b),
@@ -259,23 +276,57 @@ impl SearchBackend for EmbeddedBackend {
         let search = search.clone();
         blocking(move || {
             let f = &live.product_fields;
-            let (query, scoring) = query_builder::product_query(
-                f,
-                &search.text,
-                &search.filters,
-                i64::from(search.today),
-            );
             let searcher = live.products.reader.searcher();
-            let fruit = searcher
-                .search(&*query, &ProductCollector { scoring })
-                .map_err(err)?;
-            let total_hits = fruit.hits.len() as u64;
+            let lexicon = IndexLexicon::new(&searcher, split_fields(&f.text));
+            let run = |matching: Matching, hits: bool, facets: bool| {
+                let (query, scoring) = query_builder::product_query(
+                    f,
+                    &search.text,
+                    &search.filters,
+                    i64::from(search.today),
+                    &lexicon,
+                    matching,
+                );
+                let collector = ProductCollector {
+                    scoring,
+                    hits,
+                    facets,
+                    group: u8::from(matching == Matching::Partial),
+                };
+                searcher.search(&*query, &collector).map_err(err)
+            };
             let size = search.page_size.min(MAX_PAGE_SIZE);
-            let hits = page_of(fruit.hits, search.sort, scoring, search.page.max(1), size);
+            let page = search.page.max(1);
+            let words = text::words(&search.text);
+            let (ranked, total_hits, facets) = if words.len() > 1 {
+                // The products with every word, ranked; the total and facets count every
+                // product with the first word (kept per first word while the index is
+                // unchanged); the others are ranked only when the page reaches them.
+                let mut ranked = run(Matching::All, true, false)?;
+                let key = format!("{} {:?} {}", words[0], search.filters, search.today);
+                let counted =
+                    live.counts
+                        .get_or_count(searcher.generation().generation_id(), key, || {
+                            run(Matching::FirstOnly, false, true)
+                        })?;
+                let page_reaches_them = search.sort != SearchSort::Relevance
+                    || ranked.hits.len() < page.saturating_mul(size);
+                if page_reaches_them && counted.count > ranked.count {
+                    ranked
+                        .hits
+                        .extend(run(Matching::Partial, true, false)?.hits);
+                }
+                (ranked, counted.count, counted.facets.clone())
+            } else {
+                let ranked = run(Matching::All, true, true)?;
+                let (count, facets) = (ranked.count, ranked.facets.clone());
+                (ranked, count, facets)
+            };
+            let hits = page_of(ranked.hits, search.sort, !words.is_empty(), page, size);
             Ok(ProductHits {
                 ids: hits.into_iter().map(|h| h.id as i64).collect(),
                 total_hits,
-                facets: facet_counts(fruit.facets),
+                facets: facet_counts(facets),
             })
         })
         .await
@@ -285,8 +336,10 @@ impl SearchBackend for EmbeddedBackend {
         let live = self.live();
         let search = search.clone();
         blocking(move || {
-            let query = query_builder::outlet_query(&live.outlet_fields, &search);
             let searcher = live.outlets.reader.searcher();
+            let f = &live.outlet_fields;
+            let lexicon = IndexLexicon::new(&searcher, split_fields(&f.text));
+            let query = query_builder::outlet_query(f, &search, &lexicon);
             let rows = searcher.search(&*query, &OutletCollector).map_err(err)?;
             let mut hits: Vec<(OutletHit, f32)> = rows
                 .into_iter()
@@ -412,10 +465,28 @@ mod tests {
     fn hit(id: u64, score: f32, stars: u64, created_at: i64) -> ProductHit {
         ProductHit {
             id,
+            group: 0,
             score,
             stars,
             created_at,
         }
+    }
+
+    #[test]
+    fn products_with_every_word_come_before_higher_scored_partial_matches() {
+        let mut partial = hit(1, 9.0, 5, 0);
+        partial.group = 1;
+        let hits = vec![partial, hit(2, 1.0, 3, 0), hit(3, 2.0, 3, 0)];
+        let ids = |v: Vec<ProductHit>| v.into_iter().map(|h| h.id).collect::<Vec<_>>();
+        assert_eq!(
+            ids(page_of(hits.clone(), SearchSort::Relevance, true, 1, 3)),
+            [3, 2, 1]
+        );
+        assert_eq!(
+            ids(page_of(hits, SearchSort::StarsDesc, true, 1, 3)),
+            [1, 3, 2],
+            "stars decide first"
+        );
     }
 
     #[test]

@@ -1,22 +1,39 @@
 //! Turning typed searches into tantivy queries.
 //!
-//! Every query word must match some searchable field (exactly, as a prefix when it is the last
-//! word being typed, or with a typo when it is long enough); exact matches score highest. The
-//! tone-preserving tokens of the words typed with marks are optional clauses on the `tone`
-//! field: they only raise exact-tone matches. Filters never score.
+//! The first query word must match some searchable field (exactly, as a prefix when it is the
+//! last word being typed, with a typo when it is long enough, or split into words the index
+//! knows when it was typed without its spaces). The order mirrors Meilisearch's rules, so that
+//! both engines return the same products in the same order:
+//!
+//! 1. **words**: products with every word come first ([`Matching::All`]); then those with the
+//!    first word only, the more of the leading words the higher ([`Matching::Partial`]), as
+//!    Meilisearch's `last` matching strategy drops words from the end;
+//! 2. **typos**: a product that has every typed word without a typo comes before one that needs
+//!    a typo for some (Meilisearch's `typo` rule);
+//! 3. **name**: a product whose name holds every typed word (without typos) comes before one
+//!    that has some of them elsewhere;
+//! 4. **tone**: each word typed with its marks that the name has with the same marks (`mè`, not
+//!    `me`) raises it;
+//! 5. then the weighted text score (tantivy's BM25 over the fields, with phrase and tone bonuses).
+//!
+//! Within a group, tiers are constant scores far larger than any text score, so a lower tier
+//! never outweighs a higher one. Filters never score.
 
 use std::ops::Bound;
 
 use tantivy::{
     Term,
     query::{
-        AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery,
-        Query, RangeQuery, TermQuery,
+        AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur,
+        PhrasePrefixQuery, PhraseQuery, Query, RangeQuery, TermQuery,
     },
     schema::{Field, IndexRecordOption},
 };
 
-use super::schema::{OutletFields, ProductFields, SYNONYM_WEIGHT};
+use super::{
+    lexicon::{self, Lexicon},
+    schema::{OutletFields, ProductFields, SYNONYM_WEIGHT},
+};
 use crate::{
     query::{EXPIRING_SOON_DAYS, OutletSearch, ProductFilters, Validity},
     settings::{ONE_TYPO_MIN_LEN, TWO_TYPOS_MIN_LEN},
@@ -27,34 +44,127 @@ use crate::{
 const PREFIX_FACTOR: f32 = 0.6;
 /// Weight of a typo match relative to an exact one.
 const TYPO_FACTOR: f32 = 0.3;
+/// Weight of a word found as the words it joins (`nuocmam` as `nuoc mam`) relative to an exact
+/// one.
+const SPLIT_FACTOR: f32 = 0.9;
 /// Weight of two query words found side by side, relative to an exact word in the strongest
 /// field.
 const PHRASE_FACTOR: f32 = 1.5;
+/// Score of each leading query word beyond the first that a product has (tier 1).
+const WORDS_TIER: f32 = 100_000.0;
+/// Score of a product with every query word and no typo (tier 2); with the tiers below it, less
+/// than one [`WORDS_TIER`].
+const EXACT_TIER: f32 = 50_000.0;
+/// Score of a name that holds every query word (tier 3); with the tier below it, less than
+/// [`EXACT_TIER`].
+const NAME_TIER: f32 = 20_000.0;
+/// Score of each exact-tone word of the name (tier 4); [`MAX_QUERY_WORDS`] of them stay below
+/// [`NAME_TIER`].
+const TONE_TIER: f32 = 1_500.0;
 /// Longest query handled; longer text is cut (a buyer never types more).
 pub const MAX_QUERY_WORDS: usize = 12;
 
-/// The query matching `text` in `fields`; `None` when the text has no words.
+/// Which products a text query matches. Meilisearch's `last` matching strategy matches every
+/// product with the first word and ranks those with more of the leading words first; the
+/// embedded index finds them in two groups, each ranked on its own, the first listed first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Matching {
+    /// Those with every word (the first group).
+    All,
+    /// Those with the first word but not every word (the second group): the more of the
+    /// leading words, the higher.
+    Partial,
+    /// Those with the first word, unranked: to count both groups at once.
+    FirstOnly,
+}
+
+/// Where a text query looks.
+pub struct TextTarget<'a> {
+    /// Searchable fields with their weights.
+    pub fields: &'a [(Field, f32)],
+    /// The name field: a name holding every word ranks first.
+    pub name: Field,
+    /// The tone-preserving tokens of the whole document, if the index has them.
+    pub tone: Option<Field>,
+    /// The tone-preserving tokens of the name, if the index has them.
+    pub name_tone: Option<Field>,
+}
+
+/// One typed word and the ways it splits into known words.
+struct Word {
+    folded: String,
+    is_last: bool,
+    splits: Vec<Vec<String>>,
+}
+
+/// The query matching `text` in `target`; `None` when the text has no words.
 pub fn text_query(
     text: &str,
-    fields: &[(Field, f32)],
-    tone: Option<Field>,
+    target: &TextTarget<'_>,
+    lexicon: &dyn Lexicon,
+    matching: Matching,
 ) -> Option<Box<dyn Query>> {
-    let mut words = text::words(text);
-    words.truncate(MAX_QUERY_WORDS);
-    let last = words.len().checked_sub(1)?;
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = words
-        .iter()
+    let mut folded = text::words(text);
+    folded.truncate(MAX_QUERY_WORDS);
+    let last = folded.len().checked_sub(1)?;
+    let words: Vec<Word> = folded
+        .into_iter()
         .enumerate()
-        .map(|(i, w)| (Occur::Must, word_query(w, fields, i == last)))
+        .map(|(i, folded)| Word {
+            splits: lexicon::splits(&folded, lexicon, i == last),
+            folded,
+            is_last: i == last,
+        })
         .collect();
+    let in_fields: Vec<Box<dyn Query>> = words
+        .iter()
+        .map(|w| word_query(w, target.fields, true))
+        .collect();
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, in_fields[0].box_clone())];
+    let every_word =
+        || BooleanQuery::intersection(in_fields.iter().map(|q| q.box_clone()).collect());
+    match matching {
+        Matching::FirstOnly => return Some(Box::new(BooleanQuery::new(clauses))),
+        // Required words intersect: only the products with all of them are ever scored.
+        Matching::All => {
+            clauses.extend(in_fields[1..].iter().map(|q| (Occur::Must, q.box_clone())));
+            let without_typos = |fields: &[(Field, f32)]| {
+                BooleanQuery::intersection(
+                    words.iter().map(|w| word_query(w, fields, false)).collect(),
+                )
+            };
+            if words.iter().any(|w| typos(w) > 0) {
+                clauses.push((
+                    Occur::Should,
+                    tier(without_typos(target.fields), EXACT_TIER),
+                ));
+            }
+            clauses.push((
+                Occur::Should,
+                tier(without_typos(&[(target.name, 1.0)]), NAME_TIER),
+            ));
+        }
+        Matching::Partial => {
+            if in_fields.len() > 1 {
+                clauses.push((Occur::MustNot, Box::new(every_word())));
+            }
+            for (i, q) in in_fields.iter().enumerate().skip(1) {
+                clauses.push((Occur::Should, q.box_clone()));
+                let leading = BooleanQuery::intersection(
+                    in_fields[..=i].iter().map(|q| q.box_clone()).collect(),
+                );
+                clauses.push((Occur::Should, tier(leading, WORDS_TIER)));
+            }
+        }
+    }
     // Words typed next to each other score higher when they stand next to each other, in
     // whichever field (like Meilisearch's proximity rule, which precedes its attribute rule).
-    let strongest = fields.iter().map(|(_, w)| *w).fold(1.0, f32::max);
+    let strongest = target.fields.iter().map(|(_, w)| *w).fold(1.0, f32::max);
     for pair in words.windows(2) {
-        for &(field, _) in fields {
+        for &(field, _) in target.fields {
             let terms = pair
                 .iter()
-                .map(|w| Term::from_field_text(field, w))
+                .map(|w| Term::from_field_text(field, &w.folded))
                 .collect();
             clauses.push((
                 Occur::Should,
@@ -62,22 +172,32 @@ pub fn text_query(
             ));
         }
     }
-    if let Some(tone) = tone {
-        for token in text::telex_of_marked_words(text)
-            .into_iter()
-            .take(MAX_QUERY_WORDS)
-        {
-            let q = TermQuery::new(
-                Term::from_field_text(tone, &token),
-                IndexRecordOption::WithFreqs,
-            );
+    let tokens: Vec<String> = text::telex_of_marked_words(text)
+        .into_iter()
+        .take(MAX_QUERY_WORDS)
+        .collect();
+    for token in &tokens {
+        if let Some(tone) = target.tone {
             clauses.push((
                 Occur::Should,
-                Box::new(BoostQuery::new(Box::new(q), tone_weight())),
+                boost(
+                    exact(tone, token, IndexRecordOption::WithFreqs),
+                    tone_weight(),
+                ),
+            ));
+        }
+        if let Some(name_tone) = target.name_tone {
+            clauses.push((
+                Occur::Should,
+                tier(exact(name_tone, token, IndexRecordOption::Basic), TONE_TIER),
             ));
         }
     }
     Some(Box::new(BooleanQuery::new(clauses)))
+}
+
+fn exact(field: Field, token: &str, record: IndexRecordOption) -> TermQuery {
+    TermQuery::new(Term::from_field_text(field, token), record)
 }
 
 fn tone_weight() -> f32 {
@@ -87,36 +207,59 @@ fn tone_weight() -> f32 {
         .map_or(3.0, |(_, w)| *w)
 }
 
-/// One word against every field: exact, prefix (last word), typo-tolerant (long words).
-fn word_query(word: &str, fields: &[(Field, f32)], is_last: bool) -> Box<dyn Query> {
-    let typos = match word.chars().count() {
+/// How many typos a word tolerates.
+fn typos(word: &Word) -> u8 {
+    match word.folded.chars().count() {
         n if n >= TWO_TYPOS_MIN_LEN => 2,
         n if n >= ONE_TYPO_MIN_LEN => 1,
         _ => 0,
-    };
+    }
+}
+
+/// One word against every field: exact, prefix (last word), typo-tolerant (long words, when
+/// `with_typos`), split into the words it joins.
+fn word_query(word: &Word, fields: &[(Field, f32)], with_typos: bool) -> Box<dyn Query> {
+    let typos = if with_typos { typos(word) } else { 0 };
     let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
     for &(field, weight) in fields {
-        let term = Term::from_field_text(field, word);
+        let term = Term::from_field_text(field, &word.folded);
         alternatives.push(boost(
             TermQuery::new(term.clone(), IndexRecordOption::WithFreqs),
             weight,
         ));
-        if is_last && word.len() >= 2 {
+        if word.is_last && word.folded.len() >= 2 {
             alternatives.push(boost(
                 FuzzyTermQuery::new_prefix(term.clone(), 0, true),
                 weight * PREFIX_FACTOR,
             ));
         }
         if typos > 0 {
-            let fuzzy = if is_last {
+            let fuzzy = if word.is_last {
                 FuzzyTermQuery::new_prefix(term, typos, true)
             } else {
                 FuzzyTermQuery::new(term, typos, true)
             };
             alternatives.push(boost(fuzzy, weight * TYPO_FACTOR));
         }
+        for split in &word.splits {
+            let terms: Vec<Term> = split
+                .iter()
+                .map(|piece| Term::from_field_text(field, piece))
+                .collect();
+            let phrase: Box<dyn Query> = if word.is_last {
+                Box::new(PhrasePrefixQuery::new(terms))
+            } else {
+                Box::new(PhraseQuery::new(terms))
+            };
+            alternatives.push(Box::new(BoostQuery::new(phrase, weight * SPLIT_FACTOR)));
+        }
     }
     Box::new(BooleanQuery::union(alternatives))
+}
+
+/// A ranking tier: a constant score when `q` matches.
+fn tier(q: impl Query + 'static, score: f32) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(Box::new(q), score))
 }
 
 fn boost(q: impl Query, weight: f32) -> Box<dyn Query> {
@@ -221,14 +364,22 @@ pub fn product_query(
     text: &str,
     filters: &ProductFilters,
     today: i64,
+    lexicon: &dyn Lexicon,
+    matching: Matching,
 ) -> (Box<dyn Query>, bool) {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut fields: Vec<(Field, f32)> = f.text.clone();
     fields.push((f.synonyms, SYNONYM_WEIGHT));
-    let scoring = match text_query(text, &fields, Some(f.tone)) {
+    let target = TextTarget {
+        fields: &fields,
+        name: f.name,
+        tone: Some(f.tone),
+        name_tone: Some(f.name_tone),
+    };
+    let scoring = match text_query(text, &target, lexicon, matching) {
         Some(q) => {
             clauses.push((Occur::Must, q));
-            true
+            matching != Matching::FirstOnly
         }
         None => {
             clauses.push((Occur::Must, Box::new(AllQuery)));
@@ -280,9 +431,19 @@ pub fn product_query(
 }
 
 /// The outlet query: text (or everything) and the filters.
-pub fn outlet_query(f: &OutletFields, search: &OutletSearch) -> Box<dyn Query> {
+pub fn outlet_query(
+    f: &OutletFields,
+    search: &OutletSearch,
+    lexicon: &dyn Lexicon,
+) -> Box<dyn Query> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    match text_query(&search.text, &f.text, None) {
+    let target = TextTarget {
+        fields: &f.text,
+        name: f.text[0].0,
+        tone: None,
+        name_tone: None,
+    };
+    match text_query(&search.text, &target, lexicon, Matching::All) {
         Some(q) => clauses.push((Occur::Must, q)),
         None => clauses.push((Occur::Must, Box::new(AllQuery))),
     }

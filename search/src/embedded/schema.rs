@@ -24,8 +24,12 @@ pub struct ProductFields {
     pub id: Field,
     /// Searchable text fields with their weights.
     pub text: Vec<(Field, f32)>,
+    /// The name (also the first of [`Self::text`]).
+    pub name: Field,
     /// Tone-preserving tokens.
     pub tone: Field,
+    /// Tone-preserving tokens of the name alone (and of its synonyms).
+    pub name_tone: Field,
     /// Synonyms of words in the name, category and producer, added at indexing time.
     pub synonyms: Field,
     /// Category codes (every level).
@@ -60,12 +64,14 @@ impl ProductFields {
     pub fn new() -> Self {
         let mut b = Schema::builder();
         let id = b.add_u64_field("id", INDEXED | FAST);
-        let text = settings::PRODUCT_SEARCHABLE
+        let text: Vec<(Field, f32)> = settings::PRODUCT_SEARCHABLE
             .iter()
             .filter(|(name, _)| *name != "tone")
             .map(|(name, weight)| (b.add_text_field(name, TEXT), *weight))
             .collect();
+        let name = text[0].0;
         let tone = b.add_text_field("tone", TEXT);
+        let name_tone = b.add_text_field("name_tone", STRING);
         let synonyms = b.add_text_field("synonyms", TEXT);
         let category_codes = b.add_text_field("category_codes", STRING | FAST);
         let province_code = b.add_text_field("province_code", STRING | FAST);
@@ -83,7 +89,9 @@ impl ProductFields {
             schema: b.build(),
             id,
             text,
+            name,
             tone,
+            name_tone,
             synonyms,
             category_codes,
             province_code,
@@ -118,6 +126,9 @@ impl ProductFields {
             }
         }
         doc.add_text(self.tone, &p.tone);
+        for token in name_tone(&p.name) {
+            doc.add_text(self.name_tone, token);
+        }
         let synonym_source: Vec<&str> = std::iter::once(p.name.as_str())
             .chain(p.category_names.iter().map(String::as_str))
             .chain([p.producer_name.as_str()])
@@ -165,6 +176,19 @@ pub fn index_synonyms(texts: &[&str]) -> String {
         }
     }
     out.join(" ")
+}
+
+/// The tone-preserving tokens of a name and of the synonyms of its words (a name saying "chè"
+/// has the exact tone of "trà").
+fn name_tone(name: &str) -> Vec<String> {
+    let mut tokens = crate::text::telex(name);
+    let synonyms = settings::expand(&settings::tone_synonyms(), &tokens.join(" "));
+    tokens.extend(
+        synonyms
+            .iter()
+            .flat_map(|s| s.split(' ').map(str::to_owned)),
+    );
+    tokens
 }
 
 /// Field handles of the outlet index.

@@ -136,6 +136,47 @@ pub fn query_string(typed: &str) -> String {
     }
 }
 
+/// The query string that finds only products with every typed word in the tones it was typed
+/// with: the typed words and the tone-preserving token of every word typed with marks, the last
+/// word itself last so that it stays a prefix. `None` when no word carries marks.
+///
+/// Meilisearch's `last` matching strategy can rank a product higher only by more matched words
+/// dropped from the end, so a token for the word still being typed would cost that word its
+/// prefix matching (`mè` would no longer find `mèo`). A second query in the same request, with
+/// every word required, finds the exact-tone products instead; [`exact_first`] puts them first.
+pub fn exact_tone_query_string(typed: &str) -> Option<String> {
+    let tokens = text::telex_of_marked_words(typed);
+    if tokens.is_empty() {
+        return None;
+    }
+    let words: Vec<&str> = typed.split_whitespace().collect();
+    let (last, rest) = words.split_last()?;
+    let tail = if typed.ends_with(char::is_whitespace) {
+        " "
+    } else {
+        ""
+    };
+    let mut q: Vec<&str> = rest.to_vec();
+    q.extend(tokens.iter().map(String::as_str));
+    q.push(last);
+    Some(format!("{}{tail}", q.join(" ")))
+}
+
+/// Page `page` of `size` of the exact-tone products (`first`, from the top) followed by the
+/// others (`rest`, from the top, which holds the exact-tone products too).
+///
+/// `first` must hold the top `page × size` exact-tone products and `rest` the top
+/// `2 × page × size` of all: then the page is complete whatever the two lists hold.
+pub fn exact_first(first: Vec<i64>, rest: Vec<i64>, page: usize, size: usize) -> Vec<i64> {
+    let seen: std::collections::HashSet<i64> = first.iter().copied().collect();
+    first
+        .into_iter()
+        .chain(rest.into_iter().filter(|id| !seen.contains(id)))
+        .skip(page.saturating_sub(1).saturating_mul(size))
+        .take(size)
+        .collect()
+}
+
 impl MeiliBackend {
     /// A backend for the server in `options` (no request is sent yet).
     pub fn new(options: MeiliOptions) -> Result<Self, SearchError> {
@@ -316,11 +357,14 @@ impl SearchBackend for MeiliBackend {
             SearchSort::Newest => &["created_at:desc"],
         };
         let size = search.page_size.min(MAX_PAGE_SIZE);
+        let page = search.page.max(1);
+        let exact = match search.sort {
+            SearchSort::Relevance => exact_tone_query_string(&search.text),
+            _ => None,
+        };
         let mut request = index.search();
         request
             .with_query(&q)
-            .with_page(search.page.max(1))
-            .with_hits_per_page(size)
             .with_matching_strategy(MatchingStrategies::LAST)
             .with_attributes_to_retrieve(Selectors::Some(&["id"]))
             .with_facets(Selectors::Some(crate::settings::PRODUCT_FACETS));
@@ -330,9 +374,53 @@ impl SearchBackend for MeiliBackend {
         if let Some(f) = &filter {
             request.with_filter(f);
         }
-        let results = self
-            .timed(self.options.search_timeout, request.execute::<IdHit>())
-            .await?;
+        let (results, exact_ids) = match &exact {
+            None => {
+                request.with_page(page).with_hits_per_page(size);
+                let results = self
+                    .timed(self.options.search_timeout, request.execute::<IdHit>())
+                    .await?;
+                (results, None)
+            }
+            Some(exact) => {
+                // Products with every typed word in its typed tones first, then the others in
+                // the usual order: both lists from the top, in one request, merged here.
+                let window = page.saturating_mul(size);
+                request
+                    .with_page(1)
+                    .with_hits_per_page(window.saturating_mul(2))
+                    .with_index_uid();
+                let mut first = index.search();
+                first
+                    .with_query(exact)
+                    .with_matching_strategy(MatchingStrategies::ALL)
+                    .with_attributes_to_retrieve(Selectors::Some(&["id"]))
+                    .with_page(1)
+                    .with_hits_per_page(window)
+                    .with_index_uid();
+                if let Some(f) = &filter {
+                    first.with_filter(f);
+                }
+                let mut multi = self.client.multi_search();
+                multi.with_search_query(first).with_search_query(request);
+                let mut response = self
+                    .timed(self.options.search_timeout, multi.execute::<IdHit>())
+                    .await?;
+                let broad = response.results.pop();
+                let exact = response.results.pop();
+                match (exact, broad) {
+                    (Some(exact), Some(broad)) => {
+                        let ids: Vec<i64> = exact.hits.into_iter().map(|h| h.result.id).collect();
+                        (broad, Some(ids))
+                    }
+                    _ => {
+                        return Err(SearchError::Rejected(
+                            "a multi-search answered without its two results".into(),
+                        ));
+                    }
+                }
+            }
+        };
         let facets = results.facet_distribution.unwrap_or_default();
         let mut by_field: HashMap<FacetField, Vec<(String, u64)>> = HashMap::new();
         for (attribute, values) in facets {
@@ -346,8 +434,13 @@ impl SearchBackend for MeiliBackend {
                 by_field.insert(field, values);
             }
         }
+        let ids: Vec<i64> = results.hits.into_iter().map(|h| h.result.id).collect();
+        let ids = match exact_ids {
+            None => ids,
+            Some(first) => exact_first(first, ids, page, size),
+        };
         Ok(ProductHits {
-            ids: results.hits.into_iter().map(|h| h.result.id).collect(),
+            ids,
             total_hits: results.total_hits.unwrap_or(0) as u64,
             facets: FacetField::ALL
                 .iter()
@@ -485,6 +578,30 @@ mod tests {
     fn tone_tokens_go_last_when_every_word_is_complete() {
         assert_eq!(query_string("dừa "), "dừa duwaf ");
         assert_eq!(query_string("mè đen "), "mè đen mef ddenz ");
+    }
+
+    #[test]
+    fn the_exact_tone_query_has_every_token_and_keeps_the_last_word_a_prefix() {
+        assert_eq!(exact_tone_query_string("mè").as_deref(), Some("mef mè"));
+        assert_eq!(
+            exact_tone_query_string("mè đen").as_deref(),
+            Some("mè mef ddenz đen")
+        );
+        assert_eq!(
+            exact_tone_query_string("kẹo dừa ").as_deref(),
+            Some("kẹo keoj duwaf dừa ")
+        );
+        assert_eq!(exact_tone_query_string("nuoc mam"), None);
+        assert_eq!(exact_tone_query_string(" "), None);
+    }
+
+    #[test]
+    fn exact_tone_products_come_first_and_pages_stay_whole() {
+        let first = vec![7, 3];
+        let rest = vec![1, 3, 2, 7, 4, 5];
+        assert_eq!(exact_first(first.clone(), rest.clone(), 1, 3), [7, 3, 1]);
+        assert_eq!(exact_first(first.clone(), rest.clone(), 2, 3), [2, 4, 5]);
+        assert_eq!(exact_first(vec![], rest, 1, 2), [1, 3]);
     }
 
     #[test]

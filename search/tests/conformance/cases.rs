@@ -68,6 +68,133 @@ case!(accent_free_query_finds_both_tones, |h| {
     }
 });
 
+fn position(ids: &[i64], id: i64) -> usize {
+    ids.iter()
+        .position(|&i| i == id)
+        .unwrap_or_else(|| panic!("{id} missing from {ids:?}"))
+}
+
+case!(
+    a_single_word_typed_with_tones_ranks_exact_tones_first,
+    |h| {
+        // Typed and left as it is: the word is still a prefix, and its tones still decide.
+        let sesame = h.ids("mè").await;
+        assert_eq!(sesame.first(), Some(&3), "{sesame:?}");
+        assert!(position(&sesame, 3) < position(&sesame, 4), "{sesame:?}");
+        let tamarind = h.ids("me").await;
+        for id in [3, 4] {
+            position(&tamarind, id);
+        }
+        let coconut = h.ids("dừa").await;
+        assert_eq!(sorted(coconut[..2].to_vec()), [5, 29], "{coconut:?}");
+        assert!(
+            position(&coconut, 29) < position(&coconut, 6),
+            "{coconut:?}"
+        );
+        let melon = h.ids("dưa").await;
+        assert_eq!(sorted(melon[..2].to_vec()), [6, 31], "{melon:?}");
+        assert!(position(&melon, 31) < position(&melon, 5), "{melon:?}");
+    }
+);
+
+case!(a_word_typed_with_tones_keeps_matching_as_a_prefix, |h| {
+    let ids = h.ids("miế").await;
+    assert_eq!(ids.first(), Some(&26), "miến: {ids:?}");
+    let ids = h.ids("nướ").await;
+    for id in [1, 2, 17, 30] {
+        position(&ids, id);
+    }
+});
+
+case!(words_typed_without_spaces_are_found, |h| {
+    let ids = h.ids("nuocmam").await;
+    assert_eq!(sorted(ids[..3].to_vec()), [1, 2, 30], "{ids:?}");
+    let ids = h.ids("matong").await;
+    assert_eq!(ids.first(), Some(&11), "mật ong: {ids:?}");
+    let ids = h.ids("ngoctrai akoya").await;
+    assert_eq!(ids.first(), Some(&9), "{ids:?}");
+    let ids = h.ids("duongphen").await;
+    assert_eq!(ids.first(), Some(&19), "{ids:?}");
+});
+
+case!(pages_of_a_multi_word_search_agree_with_one_long_page, |h| {
+    // Small pages are cut from the full matches alone while they last, then from everything.
+    let whole = h.products(query("nuoc mam").any()).await;
+    assert!(whole.ids.len() > 3, "{:?}", whole.ids);
+    let mut paged = Vec::new();
+    for page in 1.. {
+        let mut search = query("nuoc mam").any();
+        search.page = page;
+        search.page_size = 2;
+        let hits = h.products(search).await;
+        assert_eq!(hits.total_hits, whole.total_hits, "page {page}");
+        assert_eq!(hits.facets, whole.facets, "page {page}");
+        if hits.ids.is_empty() {
+            break;
+        }
+        paged.extend(hits.ids);
+    }
+    assert_eq!(paged, whole.ids);
+});
+
+case!(counts_of_a_multi_word_search_follow_writes, |h| {
+    // A page the full matches fill: the embedded index counts the rest apart, and keeps the
+    // counts until the index changes.
+    let small = || {
+        let mut search = query("nuoc mam");
+        search.page_size = 2;
+        search
+    };
+    let before = h.products(small()).await;
+    let again = h.products(small()).await;
+    assert_eq!(before, again);
+    // A product with "nước" alone counts among the partial matches of "nuoc mam" at once.
+    let mut p = crate::corpus::products()
+        .into_iter()
+        .find(|p| p.id == 17)
+        .unwrap();
+    p.id = 90;
+    h.backend().write_products(vec![p], vec![]).await.unwrap();
+    let after = h.products(small()).await;
+    assert_eq!(after.total_hits, before.total_hits + 1);
+    assert_eq!(after.ids, before.ids, "the full matches still come first");
+});
+
+case!(every_word_in_the_name_comes_first_also_while_typing, |h| {
+    // 11 has every word in its name ("hoa" being typed); 12 has them all too, "mật ong" in its
+    // description and "Hộ" in its producer's name.
+    let ids = h.ids("mật ong ho").await;
+    assert_eq!(ids.first(), Some(&11), "{ids:?}");
+    assert!(position(&ids, 11) < position(&ids, 12), "{ids:?}");
+    let ids = h.ids("mật ong hoa").await;
+    assert_eq!(ids.first(), Some(&11), "{ids:?}");
+    // Only 2 has "cửa", in its name: it comes before the other fish sauces.
+    let ids = h.ids("nuoc mam cu").await;
+    assert_eq!(ids.first(), Some(&2), "{ids:?}");
+});
+
+case!(
+    full_matches_come_first_then_products_missing_the_last_words,
+    |h| {
+        // Nothing has a word starting "xyz": every product with "nước mắm" still comes, first,
+        // and then the products with "nước" alone.
+        let hits = h.products(query("nuoc mam xyz").any()).await;
+        assert_eq!(sorted(hits.ids[..3].to_vec()), [1, 2, 30], "{:?}", hits.ids);
+        let nuoc = h.products(query("nuoc").any()).await;
+        assert_eq!(hits.total_hits, nuoc.total_hits, "{:?}", hits.ids);
+        assert!(hits.ids.contains(&17), "nước khoáng: {:?}", hits.ids);
+        // Words are dropped from the end: "Nước khoáng Quang Hanh" comes before the fish sauces,
+        // which lack the second word (too short for a typo).
+        let ids = h.ids("nuoc hanh mam").await;
+        assert_eq!(ids.first(), Some(&17), "{ids:?}");
+        for id in [1, 2, 30] {
+            assert!(position(&ids, id) > 0, "{ids:?}");
+        }
+        // The first word is never dropped.
+        assert!(h.ids("xyzxyz nuoc").await.is_empty());
+    }
+);
+
 case!(last_word_matches_as_a_prefix, |h| {
     assert_eq!(sorted(h.ids("ngoc tr").await[..2].to_vec()), [9, 10]);
     assert_eq!(sorted(h.ids("nuoc ma").await[..3].to_vec()), [1, 2, 30]);
