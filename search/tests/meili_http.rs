@@ -539,3 +539,57 @@ async fn a_rebuild_fills_new_indexes_and_swaps_them_in() {
         "only the swapped-out indexes are deleted: {deleted:?}"
     );
 }
+
+#[tokio::test]
+async fn a_rebuild_sends_batches_ahead_and_swaps_only_when_every_one_succeeded() {
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .respond_with(enqueued(1, "any"))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/swap-indexes"))
+        .respond_with(enqueued(1, "any"))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(enqueued(7, "any"))
+        .mount(&server)
+        .await;
+    task_succeeds(&server, 1).await;
+    Mock::given(method("GET"))
+        .and(path("/tasks/7"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(task(7, "failed")))
+        .mount(&server)
+        .await;
+
+    let b = backend(&server);
+    let mut rebuild = b.begin_rebuild().await.unwrap();
+    for batch in 0..3 {
+        rebuild
+            .add_products(vec![product(batch * 2 + 1), product(batch * 2 + 2)])
+            .await
+            .expect("a batch is sent without waiting for the one before");
+    }
+    let requests = server.received_requests().await.unwrap();
+    let sent = requests
+        .iter()
+        .filter(|r| r.url.path().ends_with("/documents"))
+        .count();
+    assert_eq!(sent, 3);
+    assert!(
+        !requests.iter().any(|r| r.url.path() == "/tasks/7"),
+        "no batch waited for yet"
+    );
+
+    let finished = rebuild.finish(0).await;
+    assert!(
+        matches!(finished, Err(SearchError::TaskFailed(_))),
+        "{finished:?}"
+    );
+    let requests = server.received_requests().await.unwrap();
+    assert!(
+        !requests.iter().any(|r| r.url.path() == "/swap-indexes"),
+        "a failed batch is never swapped in"
+    );
+}

@@ -7,7 +7,11 @@
 pub mod filter;
 mod settings;
 
-use std::{collections::HashMap, future::Future, time::Duration};
+use std::{
+    collections::{HashMap, VecDeque},
+    future::Future,
+    time::Duration,
+};
 
 use async_trait::async_trait;
 use meilisearch_sdk::{
@@ -79,6 +83,19 @@ struct MeiliOutlet<'a> {
 struct Geo {
     lat: f64,
     lng: f64,
+}
+
+/// Outlet documents with their `_geo` points.
+fn meili_outlets(docs: &[OutletDocument]) -> Vec<MeiliOutlet<'_>> {
+    docs.iter()
+        .map(|doc| MeiliOutlet {
+            doc,
+            geo: Geo {
+                lat: doc.lat,
+                lng: doc.lng,
+            },
+        })
+        .collect()
 }
 
 #[derive(Deserialize)]
@@ -276,16 +293,7 @@ impl MeiliBackend {
         let limit = self.options.task_timeout;
         let index = self.client.index(uid);
         if !upsert.is_empty() {
-            let docs: Vec<MeiliOutlet<'_>> = upsert
-                .iter()
-                .map(|doc| MeiliOutlet {
-                    doc,
-                    geo: Geo {
-                        lat: doc.lat,
-                        lng: doc.lng,
-                    },
-                })
-                .collect();
+            let docs = meili_outlets(upsert);
             let task = self
                 .timed(limit, index.add_or_replace(&docs, Some("id")))
                 .await?;
@@ -505,6 +513,7 @@ impl SearchBackend for MeiliBackend {
             backend: self.clone_handle(),
             products,
             outlets,
+            pending: VecDeque::new(),
         }))
     }
 }
@@ -518,28 +527,70 @@ impl MeiliBackend {
     }
 }
 
+/// Document batches a rebuild sends ahead of the engine. Meilisearch indexes consecutive
+/// additions to one index together, as one batch; waiting for each before sending the next
+/// would have it index them one at a time.
+const REBUILD_TASKS_AHEAD: usize = 16;
+
 /// Indexes being rebuilt beside the live ones, swapped in by [`Rebuild::finish`].
 struct MeiliRebuild {
     backend: MeiliBackend,
     products: String,
     outlets: String,
+    /// Document tasks sent and not yet seen to succeed, oldest first.
+    pending: VecDeque<TaskInfo>,
+}
+
+impl MeiliRebuild {
+    /// Keeps `task` among the pending ones, waiting for the oldest while too many are.
+    async fn sent(&mut self, task: TaskInfo) -> Result<(), SearchError> {
+        self.pending.push_back(task);
+        while self.pending.len() > REBUILD_TASKS_AHEAD {
+            if let Some(oldest) = self.pending.pop_front() {
+                self.backend.wait(oldest).await?;
+            }
+        }
+        Ok(())
+    }
 }
 
 #[async_trait]
 impl Rebuild for MeiliRebuild {
     async fn add_products(&mut self, docs: Vec<ProductDocument>) -> Result<(), SearchError> {
-        self.backend
-            .write_products_to(&self.products, &docs, &[])
-            .await
+        if docs.is_empty() {
+            return Ok(());
+        }
+        let b = &self.backend;
+        let index = b.client.index(&self.products);
+        let task = b
+            .timed(
+                b.options.task_timeout,
+                index.add_or_replace(&docs, Some("id")),
+            )
+            .await?;
+        self.sent(task).await
     }
 
     async fn add_outlets(&mut self, docs: Vec<OutletDocument>) -> Result<(), SearchError> {
-        self.backend
-            .write_outlets_to(&self.outlets, &docs, &[])
-            .await
+        if docs.is_empty() {
+            return Ok(());
+        }
+        let b = &self.backend;
+        let index = b.client.index(&self.outlets);
+        let task = b
+            .timed(
+                b.options.task_timeout,
+                index.add_or_replace(&meili_outlets(&docs), Some("id")),
+            )
+            .await?;
+        self.sent(task).await
     }
 
-    async fn finish(self: Box<Self>, _position: i64) -> Result<(), SearchError> {
+    async fn finish(mut self: Box<Self>, _position: i64) -> Result<(), SearchError> {
+        // Every document must be in before the swap.
+        while let Some(task) = self.pending.pop_front() {
+            self.backend.wait(task).await?;
+        }
         let b = &self.backend;
         let limit = b.options.task_timeout;
         // Make sure the live indexes exist, so that the swap has two sides.
