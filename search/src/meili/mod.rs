@@ -542,6 +542,26 @@ struct MeiliRebuild {
 }
 
 impl MeiliRebuild {
+    /// Sends `docs` to index `uid` without waiting for them to be indexed.
+    async fn send<T: Serialize + Send + Sync>(
+        &mut self,
+        uid: &str,
+        docs: &[T],
+    ) -> Result<(), SearchError> {
+        if docs.is_empty() {
+            return Ok(());
+        }
+        let b = &self.backend;
+        let index = b.client.index(uid);
+        let task = b
+            .timed(
+                b.options.task_timeout,
+                index.add_or_replace(docs, Some("id")),
+            )
+            .await?;
+        self.sent(task).await
+    }
+
     /// Keeps `task` among the pending ones, waiting for the oldest while too many are.
     async fn sent(&mut self, task: TaskInfo) -> Result<(), SearchError> {
         self.pending.push_back(task);
@@ -557,33 +577,13 @@ impl MeiliRebuild {
 #[async_trait]
 impl Rebuild for MeiliRebuild {
     async fn add_products(&mut self, docs: Vec<ProductDocument>) -> Result<(), SearchError> {
-        if docs.is_empty() {
-            return Ok(());
-        }
-        let b = &self.backend;
-        let index = b.client.index(&self.products);
-        let task = b
-            .timed(
-                b.options.task_timeout,
-                index.add_or_replace(&docs, Some("id")),
-            )
-            .await?;
-        self.sent(task).await
+        let uid = self.products.clone();
+        self.send(&uid, &docs).await
     }
 
     async fn add_outlets(&mut self, docs: Vec<OutletDocument>) -> Result<(), SearchError> {
-        if docs.is_empty() {
-            return Ok(());
-        }
-        let b = &self.backend;
-        let index = b.client.index(&self.outlets);
-        let task = b
-            .timed(
-                b.options.task_timeout,
-                index.add_or_replace(&meili_outlets(&docs), Some("id")),
-            )
-            .await?;
-        self.sent(task).await
+        let uid = self.outlets.clone();
+        self.send(&uid, &meili_outlets(&docs)).await
     }
 
     async fn finish(mut self: Box<Self>, _position: i64) -> Result<(), SearchError> {
