@@ -132,6 +132,7 @@ impl Application {
                 counts: Arc::new(CountCache::new(freshness.clone())),
                 settings: settings.clone(),
                 rate_limits: limiter.clone(),
+                spelling: Default::default(),
             },
             &settings.limits,
             limiter.clone(),

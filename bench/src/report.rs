@@ -16,6 +16,7 @@ pub const SCENARIOS: &[&str] = &[
     "search",
     "search_cold",
     "search_direct",
+    "suggest",
     "mixed",
     "mixed_under_abuse",
     "verify_page",
@@ -173,6 +174,12 @@ impl Report {
             "search_cold p95 ≤ 25 ms".into(),
             format!("{search:.1} ms"),
             search <= 25.0,
+        ));
+        let suggest = s("suggest").p95_ms;
+        out.push((
+            "suggest (each letter typed, a new document) p95 ≤ 5 ms".into(),
+            format!("{suggest:.1} ms"),
+            suggest <= 5.0,
         ));
         out.push((
             "reindex ≤ 3 × export".into(),

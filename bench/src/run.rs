@@ -147,6 +147,22 @@ pub const QUERIES: &[(&str, Option<&str>)] = &[
     ("hat dieu", None),
 ];
 
+/// What a buyer types, letter by letter, into the search box: each prefix asks for completions.
+pub const TYPED: &[&str] = &[
+    "nước mắm phú quốc",
+    "mat ong rung",
+    "tra shan tuyet",
+    "ca phe",
+    "ngoc trai",
+    "gao st25",
+    "thanh hoa",
+    "keo dua ben tre",
+];
+
+/// The completions query of the search box.
+const SUGGEST: &str =
+    "query($p: String!) { suggest(prefix: $p) { kind text code ranges { start length } } }";
+
 /// `text` percent-encoded for a URL's query string.
 fn urlencoding(text: &str) -> String {
     text.bytes()
@@ -602,6 +618,23 @@ pub async fn at_size(opts: &Options) -> anyhow::Result<SizeResult> {
             })
             .collect(),
     );
+    // Completions as each letter is typed, as new documents: the engine's and GraphQL's cost.
+    let suggest = workload(
+        TYPED
+            .iter()
+            .flat_map(|typed| {
+                let chars: Vec<char> = typed.chars().collect();
+                (1..=chars.len()).map(move |n| chars[..n].iter().collect::<String>())
+            })
+            .filter(|prefix| !prefix.ends_with(' '))
+            .map(|prefix| {
+                Prepared::PostUnique(
+                    json!({"query": format!("# {}\n{SUGGEST}", load::UNIQUE), "variables": {"p": prefix}})
+                        .to_string(),
+                )
+            })
+            .collect(),
+    );
     let products_page_cold = uncached(PRODUCTS_PAGE, json!({"first": 20}));
     // A GET of the products page, then the same GET with its validator: 304 every time.
     let page_path = format!(
@@ -668,6 +701,7 @@ pub async fn at_size(opts: &Options) -> anyhow::Result<SizeResult> {
         ("outlet_shelf", outlet_shelf),
         ("search", search),
         ("search_cold", search_cold),
+        ("suggest", suggest),
         ("mixed", mixed.clone()),
         ("verify_page", verify_page),
         ("products_page_cold", products_page_cold),

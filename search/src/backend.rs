@@ -4,7 +4,7 @@ use async_trait::async_trait;
 
 use crate::{
     document::{OutletDocument, ProductDocument},
-    query::{OutletHits, OutletSearch, ProductHits, ProductSearch},
+    query::{NameSuggest, OutletHits, OutletSearch, ProductHits, ProductSearch},
 };
 
 /// Why a search-engine call failed. Every variant means "try again later" to the caller: the
@@ -101,6 +101,10 @@ pub trait SearchBackend: Send + Sync {
 
     /// Searches products.
     async fn search_products(&self, query: &ProductSearch) -> Result<ProductHits, SearchError>;
+
+    /// Ids of the products whose name completes what was typed, best first. Several products
+    /// may share a name: callers that show names ask for more than they show.
+    async fn suggest_products(&self, query: &NameSuggest) -> Result<Vec<i64>, SearchError>;
 
     /// Searches outlets.
     async fn search_outlets(&self, query: &OutletSearch) -> Result<OutletHits, SearchError>;

@@ -7,14 +7,16 @@
 pub mod backend;
 pub mod document;
 pub mod embedded;
+pub mod highlight;
 pub mod meili;
 pub mod query;
 pub mod settings;
+pub mod spelling;
 pub mod text;
 
 pub use backend::{IndexBatch, Rebuild, SearchBackend, SearchError};
 pub use document::{OutletDocument, ProductDocument};
 pub use query::{
-    FacetCounts, FacetField, OutletHits, OutletSearch, ProductFilters, ProductHits, ProductSearch,
-    SearchSort, Validity,
+    FacetCounts, FacetField, NameSuggest, OutletHits, OutletSearch, ProductFilters, ProductHits,
+    ProductSearch, SearchSort, Validity,
 };

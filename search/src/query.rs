@@ -123,6 +123,18 @@ pub struct ProductHits {
     pub facets: Vec<FacetCounts>,
 }
 
+/// Name completions for a search box: valid products whose name holds every typed word, the
+/// last one as a prefix.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NameSuggest {
+    /// What the buyer has typed so far.
+    pub text: String,
+    /// Most product ids returned.
+    pub limit: usize,
+    /// Today, in days since the epoch: only products whose certificate is valid today.
+    pub today: Day,
+}
+
 /// An outlet search.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OutletSearch {

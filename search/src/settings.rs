@@ -63,6 +63,12 @@ pub const SYNONYMS: &[&[&str]] = &[
     &["TP", "thành phố"],
 ];
 
+/// The last word, while being typed, matches as a prefix from this many letters in a search
+/// (one letter would match most of the catalogue).
+pub const SEARCH_MIN_PREFIX: usize = 2;
+/// The same for name completions, where a single letter is a fair start.
+pub const COMPLETION_MIN_PREFIX: usize = 1;
+
 /// Words of at least this many letters tolerate one typo.
 pub const ONE_TYPO_MIN_LEN: usize = 5;
 /// Words of at least this many letters tolerate two typos.

@@ -44,6 +44,28 @@ pub fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Edit distance between two words, in characters, a swap of two neighbours counting as one
+/// edit (as the engines count typos).
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d: Vec<Vec<usize>> = (0..=a.len())
+        .map(|i| (0..=b.len()).map(|j| if i == 0 { j } else { i }).collect())
+        .collect();
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
+}
+
 /// A URL slug: folded words joined by `-` (`Nước mắm Phú Quốc` → `nuoc-mam-phu-quoc`).
 pub fn slugify(text: &str) -> String {
     words(text).join("-")
@@ -159,6 +181,15 @@ fn telex_word(word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn edit_distance_counts_a_swap_once() {
+        assert_eq!(edit_distance("nguyen", "nguyeen"), 1);
+        assert_eq!(edit_distance("mat", "mta"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("nuoc", "nuoc"), 0);
+    }
 
     #[test]
     fn folding_strips_every_mark_and_maps_d_with_stroke() {

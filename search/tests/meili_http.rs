@@ -253,6 +253,58 @@ async fn a_product_search_sends_typed_filters_tone_tokens_and_paging() {
 }
 
 #[tokio::test]
+async fn a_name_completion_searches_names_only_for_every_word_of_valid_products() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/indexes/t_products/search"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "hits": [{"id": 9}, {"id": 4}],
+            "query": "x", "processingTimeMs": 1, "limit": 12, "offset": 0, "estimatedTotalHits": 2
+        })))
+        .mount(&server)
+        .await;
+    let query = ocop_search::NameSuggest {
+        text: "ngọc tr".into(),
+        limit: 12,
+        today: 20_000,
+    };
+
+    let ids = backend(&server).suggest_products(&query).await.unwrap();
+
+    assert_eq!(ids, [9, 4], "in the engine's order");
+    let b = body(&server.received_requests().await.unwrap()[0]);
+    assert_eq!(
+        b["q"], "ngọc tr",
+        "no tone tokens: they are not in the name"
+    );
+    assert_eq!(b["attributesToSearchOn"], json!(["name"]));
+    assert_eq!(b["matchingStrategy"], "all");
+    assert_eq!(b["limit"], 12);
+    assert_eq!(b["attributesToRetrieve"], json!(["id"]));
+    let filter = b["filter"].as_str().unwrap();
+    assert!(
+        filter.contains("cert_issued_on <= 20000 AND cert_expires_on > 20000"),
+        "{filter}"
+    );
+    let blank = ocop_search::NameSuggest {
+        text: "  ".into(),
+        ..query
+    };
+    assert!(
+        backend(&server)
+            .suggest_products(&blank)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        1,
+        "nothing typed, nothing asked"
+    );
+}
+
+#[tokio::test]
 async fn a_search_typed_with_tones_asks_for_exact_tones_first_in_the_same_request() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))

@@ -139,6 +139,14 @@ impl SearchBackend for FaultySearch {
         self.inner.search_products(query).await
     }
 
+    async fn suggest_products(
+        &self,
+        query: &ocop_search::NameSuggest,
+    ) -> Result<Vec<i64>, SearchError> {
+        self.check()?;
+        self.inner.suggest_products(query).await
+    }
+
     async fn search_outlets(&self, query: &OutletSearch) -> Result<OutletHits, SearchError> {
         self.check()?;
         self.inner.search_outlets(query).await

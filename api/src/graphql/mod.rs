@@ -25,6 +25,7 @@ pub struct Query(
     query::products::ProductQuery,
     query::outlets::OutletQuery,
     query::search::SearchQuery,
+    query::suggest::SuggestQuery,
     query::audit::AuditQuery,
     query::changes::ChangesQuery,
     query::verification::VerificationQuery,
@@ -51,6 +52,8 @@ pub struct Shared {
     pub settings: Arc<crate::config::Settings>,
     /// Rate limits (for lookups that count as more than one request).
     pub rate_limits: Arc<crate::rate_limit::RateLimits>,
+    /// The vocabulary that offers other spellings for searches that find nothing.
+    pub spelling: Arc<crate::services::spelling::Spelling>,
 }
 
 /// What is fixed for the duration of one request.

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod changes;
+pub mod completions;
 pub mod count_cache;
 pub mod cursor;
 pub mod freshness;
@@ -10,6 +11,7 @@ pub mod keys;
 pub mod outlets;
 pub mod product_filter;
 pub mod products;
+pub mod spelling;
 pub mod statistics;
 pub mod verification;
 pub mod write;

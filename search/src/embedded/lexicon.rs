@@ -41,6 +41,30 @@ impl<'a> IndexLexicon<'a> {
         Self { searcher, fields }
     }
 
+    /// The words of `field` that start with `prefix`, the `max` found in the most documents
+    /// first.
+    pub fn completions(&self, field: Field, prefix: &str, max: usize) -> Vec<String> {
+        let mut found: std::collections::HashMap<Vec<u8>, u32> = std::collections::HashMap::new();
+        for segment in self.searcher.segment_readers() {
+            let Ok(index) = segment.inverted_index(field) else {
+                continue;
+            };
+            let Ok(mut stream) = index.terms().range().ge(prefix.as_bytes()).into_stream() else {
+                continue;
+            };
+            while stream.advance() && stream.key().starts_with(prefix.as_bytes()) {
+                *found.entry(stream.key().to_vec()).or_default() += stream.value().doc_freq;
+            }
+        }
+        let mut found: Vec<(Vec<u8>, u32)> = found.into_iter().collect();
+        found.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        found
+            .into_iter()
+            .take(max)
+            .filter_map(|(term, _)| String::from_utf8(term).ok())
+            .collect()
+    }
+
     fn any_dictionary(&self, found: impl Fn(&tantivy::termdict::TermDictionary) -> bool) -> bool {
         self.searcher.segment_readers().iter().any(|segment| {
             self.fields.iter().any(|field| {

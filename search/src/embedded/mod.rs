@@ -29,11 +29,15 @@ use crate::{
     IndexBatch, Rebuild, SearchBackend, SearchError,
     document::{OutletDocument, ProductDocument},
     query::{
-        FacetCounts, FacetField, MAX_PAGE_SIZE, OutletHit, OutletHits, OutletSearch, ProductHits,
-        ProductSearch, SearchSort, distance_km,
+        FacetCounts, FacetField, MAX_PAGE_SIZE, NameSuggest, OutletHit, OutletHits, OutletSearch,
+        ProductHits, ProductSearch, SearchSort, distance_km,
     },
     text,
 };
+
+/// Most words the last word of a name completion stands for (see
+/// [`query_builder::name_query`]).
+const MAX_COMPLETIONS: usize = 16;
 
 /// Memory budget of the writer of the live generation.
 const LIVE_HEAP: usize = 30_000_000;
@@ -328,6 +332,37 @@ impl SearchBackend for EmbeddedBackend {
                 total_hits,
                 facets: facet_counts(facets),
             })
+        })
+        .await
+    }
+
+    async fn suggest_products(&self, query: &NameSuggest) -> Result<Vec<i64>, SearchError> {
+        let live = self.live();
+        let query = query.clone();
+        blocking(move || {
+            let f = &live.product_fields;
+            let searcher = live.products.reader.searcher();
+            let lexicon = IndexLexicon::new(&searcher, split_fields(&f.text));
+            let Some(last) = text::words(&query.text).pop() else {
+                return Ok(Vec::new());
+            };
+            let completions = lexicon.completions(f.name, &last, MAX_COMPLETIONS);
+            let today = i64::from(query.today);
+            let Some(q) = query_builder::name_query(f, &query.text, &completions, today, &lexicon)
+            else {
+                return Ok(Vec::new());
+            };
+            let top = tantivy::collector::TopDocs::with_limit(query.limit.max(1)).order_by_score();
+            let mut ids = Vec::new();
+            for (_, address) in searcher.search(&*q, &top).map_err(err)? {
+                let column = searcher
+                    .segment_reader(address.segment_ord)
+                    .fast_fields()
+                    .u64("id")
+                    .map_err(err)?;
+                ids.extend(column.first(address.doc_id).map(|id| id as i64));
+            }
+            Ok(ids)
         })
         .await
     }

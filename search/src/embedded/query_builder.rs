@@ -36,7 +36,7 @@ use super::{
 };
 use crate::{
     query::{EXPIRING_SOON_DAYS, OutletSearch, ProductFilters, Validity},
-    settings::{ONE_TYPO_MIN_LEN, TWO_TYPOS_MIN_LEN},
+    settings::{COMPLETION_MIN_PREFIX, ONE_TYPO_MIN_LEN, SEARCH_MIN_PREFIX, TWO_TYPOS_MIN_LEN},
     text,
 };
 
@@ -88,12 +88,15 @@ pub struct TextTarget<'a> {
     pub tone: Option<Field>,
     /// The tone-preserving tokens of the name, if the index has them.
     pub name_tone: Option<Field>,
+    /// Letters from which the last word matches as a prefix.
+    pub min_prefix: usize,
 }
 
 /// One typed word and the ways it splits into known words.
 struct Word {
     folded: String,
     is_last: bool,
+    min_prefix: usize,
     splits: Vec<Vec<String>>,
 }
 
@@ -114,6 +117,7 @@ pub fn text_query(
             splits: lexicon::splits(&folded, lexicon, i == last),
             folded,
             is_last: i == last,
+            min_prefix: target.min_prefix,
         })
         .collect();
     let in_fields: Vec<Box<dyn Query>> = words
@@ -227,7 +231,7 @@ fn word_query(word: &Word, fields: &[(Field, f32)], with_typos: bool) -> Box<dyn
             TermQuery::new(term.clone(), IndexRecordOption::WithFreqs),
             weight,
         ));
-        if word.is_last && word.folded.len() >= 2 {
+        if word.is_last && word.folded.len() >= word.min_prefix.max(1) {
             alternatives.push(boost(
                 FuzzyTermQuery::new_prefix(term.clone(), 0, true),
                 weight * PREFIX_FACTOR,
@@ -375,6 +379,7 @@ pub fn product_query(
         name: f.name,
         tone: Some(f.tone),
         name_tone: Some(f.name_tone),
+        min_prefix: SEARCH_MIN_PREFIX,
     };
     let scoring = match text_query(text, &target, lexicon, matching) {
         Some(q) => {
@@ -430,6 +435,73 @@ pub fn product_query(
     (Box::new(BooleanQuery::new(clauses)), scoring)
 }
 
+/// Valid products whose name holds every typed word: name completions. `None` when the text
+/// has no words.
+///
+/// Cheaper than a search, as a dropdown asks at every letter: the words before the last must be
+/// in the name (exactly, with a typo when long enough, or split into the words they join;
+/// without a typo first); the
+/// last one is one of `completions`, the words of names it begins that the most products have
+/// (bounded, so that one letter does not score the whole catalogue), or, when it begins none,
+/// split as a word typed without its spaces. BM25 over the name ranks them, and exact tones
+/// typed rank first.
+pub fn name_query(
+    f: &ProductFields,
+    text: &str,
+    completions: &[String],
+    today: i64,
+    lexicon: &dyn Lexicon,
+) -> Option<Box<dyn Query>> {
+    let mut folded = text::words(text);
+    folded.truncate(MAX_QUERY_WORDS);
+    let last = folded.len().checked_sub(1)?;
+    let fields = [(f.name, 1.0)];
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for (i, folded) in folded.into_iter().enumerate() {
+        let is_last = i == last;
+        let word = Word {
+            splits: lexicon::splits(&folded, lexicon, is_last),
+            folded,
+            is_last,
+            min_prefix: COMPLETION_MIN_PREFIX,
+        };
+        if !is_last && typos(&word) > 0 {
+            // Typed right before typed with a typo (`thanh` before `chanh`).
+            clauses.push((
+                Occur::Should,
+                tier(word_query(&word, &fields, false), EXACT_TIER),
+            ));
+        }
+        let q: Box<dyn Query> = if is_last && !completions.is_empty() {
+            Box::new(BooleanQuery::union(
+                completions
+                    .iter()
+                    .map(|w| {
+                        Box::new(exact(f.name, w, IndexRecordOption::WithFreqs)) as Box<dyn Query>
+                    })
+                    .collect(),
+            ))
+        } else {
+            word_query(&word, &fields, true)
+        };
+        clauses.push((Occur::Must, q));
+    }
+    for token in text::telex_of_marked_words(text)
+        .iter()
+        .take(MAX_QUERY_WORDS)
+    {
+        clauses.push((
+            Occur::Should,
+            tier(
+                exact(f.name_tone, token, IndexRecordOption::Basic),
+                TONE_TIER,
+            ),
+        ));
+    }
+    clauses.extend(validity(f, Validity::Valid, today));
+    Some(Box::new(BooleanQuery::new(clauses)))
+}
+
 /// The outlet query: text (or everything) and the filters.
 pub fn outlet_query(
     f: &OutletFields,
@@ -442,6 +514,7 @@ pub fn outlet_query(
         name: f.text[0].0,
         tone: None,
         name_tone: None,
+        min_prefix: SEARCH_MIN_PREFIX,
     };
     match text_query(&search.text, &target, lexicon, Matching::All) {
         Some(q) => clauses.push((Occur::Must, q)),

@@ -27,8 +27,8 @@ use crate::{
     Rebuild, SearchBackend, SearchError,
     document::{OutletDocument, ProductDocument},
     query::{
-        FacetCounts, FacetField, MAX_PAGE_SIZE, OutletHit, OutletHits, OutletSearch, ProductHits,
-        ProductSearch, SearchSort,
+        FacetCounts, FacetField, MAX_PAGE_SIZE, NameSuggest, OutletHit, OutletHits, OutletSearch,
+        ProductFilters, ProductHits, ProductSearch, SearchSort,
     },
     text,
 };
@@ -458,6 +458,29 @@ impl SearchBackend for MeiliBackend {
                 })
                 .collect(),
         })
+    }
+
+    async fn suggest_products(&self, query: &NameSuggest) -> Result<Vec<i64>, SearchError> {
+        if text::words(&query.text).is_empty() {
+            return Ok(Vec::new());
+        }
+        let uid = self.products_uid();
+        let index = self.client.index(&uid);
+        let filter = filter::products(&ProductFilters::default(), i64::from(query.today));
+        let mut request = index.search();
+        request
+            .with_query(query.text.trim_start())
+            .with_attributes_to_search_on(&["name"])
+            .with_matching_strategy(MatchingStrategies::ALL)
+            .with_attributes_to_retrieve(Selectors::Some(&["id"]))
+            .with_limit(query.limit.max(1));
+        if let Some(f) = &filter {
+            request.with_filter(f);
+        }
+        let results = self
+            .timed(self.options.search_timeout, request.execute::<IdHit>())
+            .await?;
+        Ok(results.hits.into_iter().map(|h| h.result.id).collect())
     }
 
     async fn search_outlets(&self, search: &OutletSearch) -> Result<OutletHits, SearchError> {

@@ -613,3 +613,57 @@ case!(outlet_text_and_point_combine, |h| {
     let hits = h.outlets(search).await;
     assert_eq!(hits.hits.first().map(|o| o.id), Some(502));
 });
+
+// --- Suggestions and highlights -------------------------------------------------------------
+
+async fn suggested(h: &crate::Harness, text: &str) -> Vec<i64> {
+    let query = ocop_search::NameSuggest {
+        text: text.to_owned(),
+        limit: 10,
+        today: TODAY,
+    };
+    h.backend()
+        .suggest_products(&query)
+        .await
+        .expect("suggestions")
+}
+
+case!(suggestions_complete_names_as_typed, |h| {
+    // Names with both words, the second still being typed; not 17 (another "nước"), not 5
+    // (whose description, not name, says "nước").
+    assert_eq!(sorted(suggested(&h, "nuoc m").await), [1, 2, 30]);
+    assert_eq!(sorted(suggested(&h, "Nước mắ").await), [1, 2, 30]);
+    assert_eq!(sorted(suggested(&h, "nuocmam").await), [1, 2, 30]);
+    let tea = suggested(&h, "tra").await;
+    assert!(tea.contains(&8) && tea.contains(&32), "{tea:?}");
+    // Only valid certificates: 10 (Tahiti) has expired.
+    assert_eq!(suggested(&h, "ngoc tr").await, [9]);
+    assert!(suggested(&h, "").await.is_empty());
+    assert!(suggested(&h, "xyzxyz").await.is_empty());
+});
+
+case!(search_hits_highlight_every_typed_word_in_the_name, |h| {
+    let names: std::collections::HashMap<i64, String> = crate::corpus::products()
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    for (typed, marked) in [
+        ("mat ong", vec!["Mật", "ong"]),
+        ("nuocmam cua", vec!["Nước mắm", "Cửa"]),
+        ("ngọc trai ak", vec!["Ngọc", "trai", "Ak"]),
+    ] {
+        let ids = h.ids(typed).await;
+        let top = ids
+            .first()
+            .unwrap_or_else(|| panic!("{typed}: nothing found"));
+        let name = &names[top];
+        let lit = ocop_search::highlight::Matcher::new(typed).highlight(name);
+        let units: Vec<u16> = lit.snippet.encode_utf16().collect();
+        let got: Vec<String> = lit
+            .ranges
+            .iter()
+            .map(|r| String::from_utf16(&units[r.start..r.start + r.length]).unwrap())
+            .collect();
+        assert_eq!(got, marked, "{typed} → {name}");
+    }
+});

@@ -22,5 +22,6 @@ mod protection;
 mod reference;
 mod roles;
 mod search;
+mod search_box;
 mod statistics;
 mod verification;

@@ -7,4 +7,5 @@ pub mod products;
 pub mod reference;
 pub mod search;
 pub mod statistics;
+pub mod suggest;
 pub mod verification;

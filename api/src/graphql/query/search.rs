@@ -1,14 +1,15 @@
 //! Full-text search: products with facets, outlets near a point, and the sync status.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
-use async_graphql::{Context, Enum, Object, Result, SimpleObject};
+use async_graphql::{ComplexObject, Context, Enum, Object, Result, SimpleObject};
 use ocop_entities::{
     outlet::{self, OutletStatus},
     product::{self, ProductStatus},
 };
 use ocop_search::{
     FacetField as Field, OutletSearch, ProductFilters, ProductSearch, SearchSort as Sort, Validity,
+    highlight::Matcher,
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
@@ -18,7 +19,13 @@ use crate::{
     error::AppError,
     graphql::{
         prefetch, shared, today,
-        types::{geo::GeoPointInput, outlet::Outlet, product::Product, scalars::DateTimeUtc},
+        types::{
+            geo::GeoPointInput,
+            highlight::{Highlight, HighlightField},
+            outlet::Outlet,
+            product::Product,
+            scalars::DateTimeUtc,
+        },
     },
     indexing::documents::day,
     services::{CertificationFilter, ProductFilter, outlets::OutletFilter},
@@ -77,9 +84,57 @@ pub struct Facet {
 
 /// One product found.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct ProductHit {
     /// The product, as the database has it now.
     pub product: Product,
+    /// The typed words, to find in the product's texts.
+    #[graphql(skip)]
+    pub matcher: Arc<Matcher>,
+}
+
+/// Longest snippet of a description or story, in characters.
+const MAX_SNIPPET_CHARS: i32 = 500;
+
+#[ComplexObject]
+impl ProductHit {
+    /// Where the typed words are: the name, and a snippet of the description and of the story,
+    /// each listed only when it holds a typed word. Empty for an empty query.
+    async fn highlights(
+        &self,
+        #[graphql(desc = "Characters of a description or story snippet (default 160, 20–500).")]
+        snippet_length: Option<i32>,
+    ) -> Result<Vec<Highlight>> {
+        let length = snippet_length.unwrap_or(160);
+        if !(20..=MAX_SNIPPET_CHARS).contains(&length) {
+            return Err(AppError::bad_input(
+                "snippetLength",
+                format!("must be between 20 and {MAX_SNIPPET_CHARS} (got {length})"),
+            )
+            .into());
+        }
+        let p = &self.product.0;
+        let name = self.matcher.highlight(&p.name);
+        let name = (!name.ranges.is_empty()).then(|| Highlight::new(HighlightField::Name, name));
+        let long_texts = [
+            (HighlightField::Description, &p.description),
+            (HighlightField::Story, &p.story),
+        ];
+        let snippets = long_texts.into_iter().filter_map(|(field, text)| {
+            let found = self.matcher.snippet(text.as_deref()?, length as usize)?;
+            Some(Highlight::new(field, found))
+        });
+        Ok(name.into_iter().chain(snippets).collect())
+    }
+}
+
+/// A spelling that finds something, offered when a search finds nothing.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct DidYouMean {
+    /// The query to offer ("Có phải bạn muốn tìm …").
+    pub query: String,
+    /// How many products it finds with the same filters.
+    pub total_hits: u64,
 }
 
 /// A page of product search results.
@@ -95,6 +150,9 @@ pub struct ProductSearchResult {
     pub hits: Vec<ProductHit>,
     /// Facet counts over every matching product.
     pub facets: Vec<Facet>,
+    /// When nothing was found: the closest spelling that finds something with the same
+    /// filters (a typo in a short word, words typed joined or split), if there is one.
+    pub did_you_mean: Option<DidYouMean>,
 }
 
 /// One outlet found.
@@ -279,6 +337,24 @@ impl SearchQuery {
             &models,
         )
         .await?;
+        let did_you_mean = if found.total_hits == 0 && !search.text.trim().is_empty() {
+            shared
+                .spelling
+                .alternative(
+                    &shared.db,
+                    &shared.reference,
+                    shared.search.as_ref(),
+                    &search,
+                )
+                .await?
+                .map(|a| DidYouMean {
+                    query: a.query,
+                    total_hits: a.total_hits,
+                })
+        } else {
+            None
+        };
+        let matcher = Arc::new(Matcher::new(&search.text));
         let reference = &shared.reference;
         let facets = found
             .facets
@@ -323,9 +399,11 @@ impl SearchQuery {
                 .into_iter()
                 .map(|p| ProductHit {
                     product: Product(p),
+                    matcher: matcher.clone(),
                 })
                 .collect(),
             facets,
+            did_you_mean,
         })
     }
 

@@ -5,6 +5,7 @@ pub mod certification;
 pub mod change;
 pub mod enums;
 pub mod geo;
+pub mod highlight;
 pub mod listing;
 pub mod outlet;
 pub mod page_info;
