@@ -16,6 +16,8 @@ pub const SCENARIOS: &[&str] = &[
     "search",
     "search_cold",
     "search_direct",
+    "search_cold_1",
+    "search_direct_1",
     "suggest",
     "mixed",
     "mixed_under_abuse",

@@ -163,6 +163,49 @@ pub const TYPED: &[&str] = &[
 const SUGGEST: &str =
     "query($p: String!) { suggest(prefix: $p) { kind text code ranges { start length } } }";
 
+/// The `i`-th search of [`QUERIES`], as the engine gets it.
+fn direct_search(i: usize, today: ocop_search::document::Day) -> ProductSearch {
+    let (q, region) = QUERIES[i % QUERIES.len()];
+    ProductSearch {
+        text: q.to_owned(),
+        filters: ProductFilters {
+            region_codes: region.map(|r| vec![r.to_owned()]).unwrap_or_default(),
+            ..ProductFilters::default()
+        },
+        sort: SearchSort::Relevance,
+        page: 1,
+        page_size: 20,
+        today,
+    }
+}
+
+/// An HTTP client, the search URL of the products index and the key, for plain requests to
+/// Meilisearch.
+fn meili_direct(options: &MeiliOptions) -> anyhow::Result<(reqwest::Client, String, String)> {
+    let url = format!(
+        "{}/indexes/{}products/search",
+        options.url.trim_end_matches('/'),
+        options.index_prefix
+    );
+    let key = options.api_key.clone().unwrap_or_default();
+    Ok((reqwest::Client::builder().build()?, url, key))
+}
+
+/// The body of the `i`-th search of [`QUERIES`] sent straight to Meilisearch: the query the
+/// backend sends for it (its broad query when it sends two), with the same filter and facets.
+fn meili_body(i: usize, today: ocop_search::document::Day) -> serde_json::Value {
+    let search = direct_search(i, today);
+    json!({
+        "q": ocop_search::meili::query_string(&search.text),
+        "filter": ocop_search::meili::filter::products(&search.filters, i64::from(today)),
+        "facets": ocop_search::settings::PRODUCT_FACETS,
+        "page": 1,
+        "hitsPerPage": 20,
+        "matchingStrategy": "last",
+        "attributesToRetrieve": ["id"],
+    })
+}
+
 /// `text` percent-encoded for a URL's query string.
 fn urlencoding(text: &str) -> String {
     text.bytes()
@@ -635,6 +678,7 @@ pub async fn at_size(opts: &Options) -> anyhow::Result<SizeResult> {
             })
             .collect(),
     );
+    let search_cold_1 = search_cold.clone();
     let products_page_cold = uncached(PRODUCTS_PAGE, json!({"first": 20}));
     // A GET of the products page, then the same GET with its validator: 304 every time.
     let page_path = format!(
@@ -740,31 +784,43 @@ pub async fn at_size(opts: &Options) -> anyhow::Result<SizeResult> {
         result.scenarios.insert(name.to_owned(), stats[0].clone());
     }
 
-    // The same searches straight against the engine: a library call on the same embedded
-    // index, or one HTTP request to Meilisearch.
-    eprintln!("[{} products] search_direct", opts.products);
-    let direct = engine.open()?;
+    // The same searches straight against the engine, at 16 connections and at 1: a library
+    // call on the same embedded index, or a plain HTTP request to Meilisearch (not through the
+    // SDK), beside the cold GraphQL searches at 1 connection.
     let today = day(ocop_api::clock::today());
-    let stats = load::drive_calls(opts.connections, opts.duration, move |i| {
-        let direct = direct.clone();
-        async move {
-            let (q, region) = QUERIES[i % QUERIES.len()];
-            let search = ProductSearch {
-                text: q.to_owned(),
-                filters: ProductFilters {
-                    region_codes: region.map(|r| vec![r.to_owned()]).unwrap_or_default(),
-                    ..ProductFilters::default()
-                },
-                sort: SearchSort::Relevance,
-                page: 1,
-                page_size: 20,
-                today,
-            };
-            direct.search_products(&search).await.is_ok()
-        }
-    })
-    .await;
-    result.scenarios.insert("search_direct".to_owned(), stats);
+    for (name, connections) in [("search_direct", opts.connections), ("search_direct_1", 1)] {
+        eprintln!("[{} products] {name}", opts.products);
+        let stats = match &engine {
+            Engine::Embedded(_) => {
+                let direct = engine.open()?;
+                load::drive_calls(connections, opts.duration, move |i| {
+                    let direct = direct.clone();
+                    async move {
+                        let search = direct_search(i, today);
+                        direct.search_products(&search).await.is_ok()
+                    }
+                })
+                .await
+            }
+            Engine::Meili(options) => {
+                let (client, url, key) = meili_direct(options)?;
+                load::drive_calls(connections, opts.duration, move |i| {
+                    let request = client
+                        .post(&url)
+                        .bearer_auth(&key)
+                        .json(&meili_body(i, today));
+                    async move { request.send().await.is_ok_and(|r| r.status().is_success()) }
+                })
+                .await
+            }
+        };
+        result.scenarios.insert(name.to_owned(), stats);
+    }
+    eprintln!("[{} products] search_cold_1", opts.products);
+    let stats = load::drive(&base, vec![(search_cold_1, 1)], opts.duration, opts.seed).await;
+    result
+        .scenarios
+        .insert("search_cold_1".to_owned(), stats[0].clone());
 
     // The mix while one connection in ten sends the costliest query the limits allow.
     eprintln!("[{} products] mixed_under_abuse", opts.products);

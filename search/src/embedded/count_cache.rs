@@ -5,6 +5,10 @@
 //! them means visiting thousands of products, and many searches share a first word (`nuoc mam`,
 //! `nuoc khoang`, `nuoc mam phu quoc`), so the counts are kept per first word and filters, for as
 //! long as the searcher sees the same index: any change reloads it and empties the cache.
+//!
+//! A one-word search ranks the products it matches but takes its facets from here too, keyed by
+//! the word as a prefix: half-typed words (`tra`, `ruou`) match tens of thousands of products,
+//! and counting five facets over them cost more than ranking them.
 
 use std::{
     collections::HashMap,

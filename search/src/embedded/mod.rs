@@ -322,9 +322,17 @@ impl SearchBackend for EmbeddedBackend {
                 }
                 (ranked, counted.count, counted.facets.clone())
             } else {
-                let ranked = run(Matching::All, true, true)?;
-                let (count, facets) = (ranked.count, ranked.facets.clone());
-                (ranked, count, facets)
+                // One word (or none): the products ranked; the facets kept per word (a prefix,
+                // hence the `*`) and filters, as for a first word above.
+                let word = words.first().map_or("", String::as_str);
+                let key = format!("{word}* {:?} {}", search.filters, search.today);
+                let counted =
+                    live.counts
+                        .get_or_count(searcher.generation().generation_id(), key, || {
+                            run(Matching::FirstOnly, false, true)
+                        })?;
+                let ranked = run(Matching::All, true, false)?;
+                (ranked, counted.count, counted.facets.clone())
             };
             let hits = page_of(ranked.hits, search.sort, !words.is_empty(), page, size);
             Ok(ProductHits {

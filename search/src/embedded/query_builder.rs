@@ -88,8 +88,6 @@ pub struct TextTarget<'a> {
     pub tone: Option<Field>,
     /// The tone-preserving tokens of the name, if the index has them.
     pub name_tone: Option<Field>,
-    /// Letters from which the last word matches as a prefix.
-    pub min_prefix: usize,
 }
 
 /// One typed word and the ways it splits into known words.
@@ -117,7 +115,7 @@ pub fn text_query(
             splits: lexicon::splits(&folded, lexicon, i == last),
             folded,
             is_last: i == last,
-            min_prefix: target.min_prefix,
+            min_prefix: SEARCH_MIN_PREFIX,
         })
         .collect();
     let in_fields: Vec<Box<dyn Query>> = words
@@ -231,7 +229,7 @@ fn word_query(word: &Word, fields: &[(Field, f32)], with_typos: bool) -> Box<dyn
             TermQuery::new(term.clone(), IndexRecordOption::WithFreqs),
             weight,
         ));
-        if word.is_last && word.folded.len() >= word.min_prefix.max(1) {
+        if word.is_last && word.folded.len() >= word.min_prefix {
             alternatives.push(boost(
                 FuzzyTermQuery::new_prefix(term.clone(), 0, true),
                 weight * PREFIX_FACTOR,
@@ -379,7 +377,6 @@ pub fn product_query(
         name: f.name,
         tone: Some(f.tone),
         name_tone: Some(f.name_tone),
-        min_prefix: SEARCH_MIN_PREFIX,
     };
     let scoring = match text_query(text, &target, lexicon, matching) {
         Some(q) => {
@@ -438,13 +435,12 @@ pub fn product_query(
 /// Valid products whose name holds every typed word: name completions. `None` when the text
 /// has no words.
 ///
-/// Cheaper than a search, as a dropdown asks at every letter: the words before the last must be
-/// in the name (exactly, with a typo when long enough, or split into the words they join;
-/// without a typo first); the
-/// last one is one of `completions`, the words of names it begins that the most products have
-/// (bounded, so that one letter does not score the whole catalogue), or, when it begins none,
-/// split as a word typed without its spaces. BM25 over the name ranks them, and exact tones
-/// typed rank first.
+/// Cheaper than a search, as a dropdown asks at every letter. The words before the last must be
+/// in the name: exactly, with a typo when long enough (ranked after those without), or split
+/// into the words they join. The last one is one of `completions`, the words of names it begins
+/// that the most products have (bounded, so that one letter does not score the whole
+/// catalogue), or, when it begins none, a typo or a word typed without its spaces. BM25 over the
+/// name ranks them, and exact tones typed rank first.
 pub fn name_query(
     f: &ProductFields,
     text: &str,
@@ -514,7 +510,6 @@ pub fn outlet_query(
         name: f.text[0].0,
         tone: None,
         name_tone: None,
-        min_prefix: SEARCH_MIN_PREFIX,
     };
     match text_query(&search.text, &target, lexicon, Matching::All) {
         Some(q) => clauses.push((Occur::Must, q)),

@@ -160,6 +160,30 @@ case!(counts_of_a_multi_word_search_follow_writes, |h| {
     assert_eq!(after.ids, before.ids, "the full matches still come first");
 });
 
+case!(facets_of_a_one_word_search_follow_writes, |h| {
+    // The embedded index keeps a word's facets until the index changes.
+    let provinces = |hits: &ocop_search::ProductHits| facet(hits, FacetField::Province);
+    let before = h.products(query("nuoc")).await;
+    assert_eq!(h.products(query("nuoc")).await, before);
+    let mut p = crate::corpus::products()
+        .into_iter()
+        .find(|p| p.id == 17)
+        .unwrap();
+    p.id = 91;
+    p.province_code = "99".into();
+    h.backend().write_products(vec![p], vec![]).await.unwrap();
+    let after = h.products(query("nuoc")).await;
+    assert_eq!(after.total_hits, before.total_hits + 1);
+    assert_eq!(
+        count(&provinces(&after), "99"),
+        1,
+        "{:?}",
+        provinces(&after)
+    );
+    assert_eq!(count(&provinces(&before), "99"), 0);
+    assert!(after.ids.contains(&91));
+});
+
 case!(every_word_in_the_name_comes_first_also_while_typing, |h| {
     // 11 has every word in its name ("hoa" being typed); 12 has them all too, "mật ong" in its
     // description and "Hộ" in its producer's name.
