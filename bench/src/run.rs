@@ -679,6 +679,7 @@ pub async fn at_size(opts: &Options) -> anyhow::Result<SizeResult> {
             .collect(),
     );
     let search_cold_1 = search_cold.clone();
+    let suggest_1 = suggest.clone();
     let products_page_cold = uncached(PRODUCTS_PAGE, json!({"first": 20}));
     // A GET of the products page, then the same GET with its validator: 304 every time.
     let page_path = format!(
@@ -816,11 +817,11 @@ pub async fn at_size(opts: &Options) -> anyhow::Result<SizeResult> {
         };
         result.scenarios.insert(name.to_owned(), stats);
     }
-    eprintln!("[{} products] search_cold_1", opts.products);
-    let stats = load::drive(&base, vec![(search_cold_1, 1)], opts.duration, opts.seed).await;
-    result
-        .scenarios
-        .insert("search_cold_1".to_owned(), stats[0].clone());
+    for (name, w) in [("search_cold_1", search_cold_1), ("suggest_1", suggest_1)] {
+        eprintln!("[{} products] {name}", opts.products);
+        let stats = load::drive(&base, vec![(w, 1)], opts.duration, opts.seed).await;
+        result.scenarios.insert(name.to_owned(), stats[0].clone());
+    }
 
     // The mix while one connection in ten sends the costliest query the limits allow.
     eprintln!("[{} products] mixed_under_abuse", opts.products);

@@ -190,6 +190,8 @@ pub struct Generation {
     pub outlet_fields: OutletFields,
     /// Counts of the products each first word matches.
     pub counts: CountCache,
+    /// The products in each certification state, per segment and day.
+    pub states: std::sync::Arc<super::validity_cache::ValidityCache>,
 }
 
 impl Generation {
@@ -205,6 +207,7 @@ impl Generation {
             product_fields,
             outlet_fields,
             counts: CountCache::default(),
+            states: Default::default(),
         })
     }
 }

@@ -9,6 +9,7 @@ mod generation;
 mod lexicon;
 mod query_builder;
 pub mod schema;
+mod validity_cache;
 
 use std::{
     cmp::Ordering,
@@ -285,6 +286,7 @@ impl SearchBackend for EmbeddedBackend {
             let run = |matching: Matching, hits: bool, facets: bool| {
                 let (query, scoring) = query_builder::product_query(
                     f,
+                    &live.states,
                     &search.text,
                     &search.filters,
                     i64::from(search.today),
@@ -356,8 +358,14 @@ impl SearchBackend for EmbeddedBackend {
             };
             let completions = lexicon.completions(f.name, &last, MAX_COMPLETIONS);
             let today = i64::from(query.today);
-            let Some(q) = query_builder::name_query(f, &query.text, &completions, today, &lexicon)
-            else {
+            let Some(q) = query_builder::name_query(
+                f,
+                &live.states,
+                &query.text,
+                &completions,
+                today,
+                &lexicon,
+            ) else {
                 return Ok(Vec::new());
             };
             let top = tantivy::collector::TopDocs::with_limit(query.limit.max(1)).order_by_score();

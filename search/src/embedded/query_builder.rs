@@ -19,7 +19,7 @@
 //! Within a group, tiers are constant scores far larger than any text score, so a lower tier
 //! never outweighs a higher one. Filters never score.
 
-use std::ops::Bound;
+use std::{ops::Bound, sync::Arc};
 
 use tantivy::{
     Term,
@@ -33,6 +33,7 @@ use tantivy::{
 use super::{
     lexicon::{self, Lexicon},
     schema::{OutletFields, ProductFields, SYNONYM_WEIGHT},
+    validity_cache::{ValidityCache, ValidityFilter},
 };
 use crate::{
     query::{EXPIRING_SOON_DAYS, OutletSearch, ProductFilters, Validity},
@@ -360,9 +361,26 @@ fn validity(f: &ProductFields, validity: Validity, today: i64) -> Vec<(Occur, Bo
     }
 }
 
+/// The certification-state filter, its products kept per segment in `cache`; `None` for
+/// [`Validity::Any`].
+fn validity_filter(
+    f: &ProductFields,
+    cache: &Arc<ValidityCache>,
+    state: Validity,
+    today: i64,
+) -> Option<(Occur, Box<dyn Query>)> {
+    if state == Validity::Any {
+        return None;
+    }
+    let clauses = Box::new(BooleanQuery::new(validity(f, state, today)));
+    let filter = ValidityFilter::new(cache.clone(), state, today, clauses);
+    Some((Occur::Must, Box::new(filter)))
+}
+
 /// The whole product query: text (or everything) and every filter.
 pub fn product_query(
     f: &ProductFields,
+    states: &Arc<ValidityCache>,
     text: &str,
     filters: &ProductFilters,
     today: i64,
@@ -428,7 +446,7 @@ pub fn product_query(
             Bound::Unbounded,
         )));
     }
-    clauses.extend(validity(f, filters.validity, today));
+    clauses.extend(validity_filter(f, states, filters.validity, today));
     (Box::new(BooleanQuery::new(clauses)), scoring)
 }
 
@@ -443,6 +461,7 @@ pub fn product_query(
 /// name ranks them, and exact tones typed rank first.
 pub fn name_query(
     f: &ProductFields,
+    states: &Arc<ValidityCache>,
     text: &str,
     completions: &[String],
     today: i64,
@@ -494,7 +513,7 @@ pub fn name_query(
             ),
         ));
     }
-    clauses.extend(validity(f, Validity::Valid, today));
+    clauses.extend(validity_filter(f, states, Validity::Valid, today));
     Some(Box::new(BooleanQuery::new(clauses)))
 }
 

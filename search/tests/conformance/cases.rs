@@ -486,6 +486,26 @@ case!(
         );
         tomorrow.filters.validity = Validity::Expired;
         assert_eq!(h.products(tomorrow).await.ids, [24]);
+        // Each day answers for itself, whichever was asked first (the embedded index keeps
+        // the products of each state per day).
+        assert_eq!(h.products(query("vai thieu")).await.ids, [24]);
+        let complete = |today| ocop_search::NameSuggest {
+            text: "vai th".into(),
+            limit: 5,
+            today,
+        };
+        let backend = h.backend();
+        assert_eq!(
+            backend.suggest_products(&complete(TODAY)).await.unwrap(),
+            [24]
+        );
+        assert!(
+            backend
+                .suggest_products(&complete(TODAY + 1))
+                .await
+                .unwrap()
+                .is_empty()
+        );
     }
 );
 
