@@ -12,10 +12,7 @@
 use unicode_normalization::char::is_combining_mark;
 
 use crate::{
-    settings::{
-        COMPLETION_MIN_PREFIX, ONE_TYPO_MIN_LEN, SEARCH_MIN_PREFIX, TWO_TYPOS_MIN_LEN,
-        folded_synonyms,
-    },
+    settings::{COMPLETION_MIN_PREFIX, SEARCH_MIN_PREFIX, folded_synonyms, typos_allowed},
     text,
 };
 
@@ -106,11 +103,7 @@ impl Matcher {
                     .flat_map(|g| g.iter().filter(|s| **s != folded))
                     .map(|s| s.split(' ').map(str::to_owned).collect())
                     .collect();
-                let typos = match folded.chars().count() {
-                    n if n >= TWO_TYPOS_MIN_LEN => 2,
-                    n if n >= ONE_TYPO_MIN_LEN => 1,
-                    _ => 0,
-                };
+                let typos = usize::from(typos_allowed(folded.chars().count()));
                 QueryWord {
                     typed: (*w).to_owned(),
                     folded,

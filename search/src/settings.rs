@@ -74,6 +74,15 @@ pub const ONE_TYPO_MIN_LEN: usize = 5;
 /// Words of at least this many letters tolerate two typos.
 pub const TWO_TYPOS_MIN_LEN: usize = 9;
 
+/// How many typos a folded word of `letters` letters tolerates.
+pub fn typos_allowed(letters: usize) -> u8 {
+    match letters {
+        n if n >= TWO_TYPOS_MIN_LEN => 2,
+        n if n >= ONE_TYPO_MIN_LEN => 1,
+        _ => 0,
+    }
+}
+
 /// Exact hit counts are guaranteed up to this many results.
 pub const MAX_TOTAL_HITS: usize = 1_000_000;
 

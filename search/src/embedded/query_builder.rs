@@ -37,7 +37,7 @@ use super::{
 };
 use crate::{
     query::{EXPIRING_SOON_DAYS, OutletSearch, ProductFilters, Validity},
-    settings::{COMPLETION_MIN_PREFIX, ONE_TYPO_MIN_LEN, SEARCH_MIN_PREFIX, TWO_TYPOS_MIN_LEN},
+    settings::{COMPLETION_MIN_PREFIX, SEARCH_MIN_PREFIX, typos_allowed},
     text,
 };
 
@@ -212,11 +212,7 @@ fn tone_weight() -> f32 {
 
 /// How many typos a word tolerates.
 fn typos(word: &Word) -> u8 {
-    match word.folded.chars().count() {
-        n if n >= TWO_TYPOS_MIN_LEN => 2,
-        n if n >= ONE_TYPO_MIN_LEN => 1,
-        _ => 0,
-    }
+    typos_allowed(word.folded.chars().count())
 }
 
 /// One word against every field: exact, prefix (last word), typo-tolerant (long words, when
