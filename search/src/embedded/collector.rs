@@ -1,7 +1,8 @@
-//! One pass over the matching documents: their sort keys, and the facet counts.
+//! One pass over the matching documents: the best of them with their sort keys, and the facet
+//! counts.
 //!
-//! Facets are counted over every match, so every match is visited anyway; sorting and paging
-//! then happen in memory on a few bytes per hit.
+//! Facets are counted over every match, so every match is visited anyway; the page is then
+//! chosen in memory among the best hits kept (see [`super::hit_order::Best`]).
 
 use std::collections::HashMap;
 
@@ -11,6 +12,7 @@ use tantivy::{
     columnar::{Column, StrColumn},
 };
 
+use super::hit_order::{Best, HitOrder};
 use crate::query::FacetField;
 
 /// What the sort needs of one matching product.
@@ -29,12 +31,14 @@ pub struct ProductHit {
     pub created_at: i64,
 }
 
-/// Every match and the facet counts (either may be left out, see [`ProductCollector`]).
+/// The count of matches, the best of them and the facet counts (either may be left out, see
+/// [`ProductCollector`]).
 #[derive(Debug, Default)]
 pub struct ProductFruit {
     /// Number of matching products.
     pub count: u64,
-    /// Every matching product.
+    /// The best matching products, unordered: at least the best `keep` of them in the
+    /// collector's order, perhaps a few more.
     pub hits: Vec<ProductHit>,
     /// Counts per facet value.
     pub facets: HashMap<FacetField, HashMap<String, u64>>,
@@ -44,8 +48,10 @@ pub struct ProductFruit {
 pub struct ProductCollector {
     /// Whether the query has text (otherwise scores are not computed).
     pub scoring: bool,
-    /// Whether to keep every hit (otherwise only facets are counted).
-    pub hits: bool,
+    /// How many of the best hits to keep (0: none, only the count and facets).
+    pub keep: usize,
+    /// The order that decides which hits are the best.
+    pub order: HitOrder,
     /// Whether to count facets (otherwise only hits are kept).
     pub facets: bool,
     /// The relevance group of the hits.
@@ -62,7 +68,7 @@ const STRING_FACETS: [(FacetField, &str); 4] = [
 /// The per-segment part of [`ProductCollector`].
 pub struct ProductSegmentCollector {
     group: u8,
-    keep_hits: bool,
+    best: Best,
     count_facets: bool,
     id: Column<u64>,
     stars: Column<u64>,
@@ -70,7 +76,6 @@ pub struct ProductSegmentCollector {
     strings: Vec<(FacetField, StrColumn, Vec<u64>)>,
     star_counts: [u64; 6],
     count: u64,
-    hits: Vec<ProductHit>,
 }
 
 impl Collector for ProductCollector {
@@ -92,7 +97,7 @@ impl Collector for ProductCollector {
         }
         Ok(ProductSegmentCollector {
             group: self.group,
-            keep_hits: self.hits,
+            best: Best::new(self.order, self.keep),
             count_facets: self.facets,
             id: ff.u64("id")?,
             stars: ff.u64("stars")?,
@@ -100,7 +105,6 @@ impl Collector for ProductCollector {
             strings,
             star_counts: [0; 6],
             count: 0,
-            hits: Vec::new(),
         })
     }
 
@@ -129,18 +133,19 @@ impl SegmentCollector for ProductSegmentCollector {
 
     fn collect(&mut self, doc: DocId, score: Score) {
         self.count += 1;
-        let stars = self.stars.first(doc).unwrap_or(0);
-        if self.keep_hits {
-            self.hits.push(ProductHit {
+        if self.best.may_keep(score) {
+            self.best.offer(ProductHit {
                 id: self.id.first(doc).unwrap_or(0),
                 group: self.group,
                 score,
-                stars,
+                stars: self.stars.first(doc).unwrap_or(0),
                 created_at: self.created_at.first(doc).unwrap_or(0),
             });
         }
         if self.count_facets
-            && let Some(n) = self.star_counts.get_mut(stars as usize)
+            && let Some(n) = self
+                .star_counts
+                .get_mut(self.stars.first(doc).unwrap_or(0) as usize)
         {
             *n += 1;
         }
@@ -178,7 +183,7 @@ impl SegmentCollector for ProductSegmentCollector {
         }
         ProductFruit {
             count: self.count,
-            hits: self.hits,
+            hits: self.best.into_hits(),
             facets,
         }
     }

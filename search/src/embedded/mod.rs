@@ -6,6 +6,7 @@
 mod collector;
 mod count_cache;
 mod generation;
+mod hit_order;
 mod lexicon;
 mod query_builder;
 pub mod schema;
@@ -23,6 +24,7 @@ use tantivy::Term;
 use self::{
     collector::{OutletCollector, ProductCollector, ProductHit},
     generation::{Generation, REBUILD_WRITER_HEAP, err},
+    hit_order::HitOrder,
     lexicon::IndexLexicon,
     query_builder::Matching,
 };
@@ -150,30 +152,14 @@ fn split_fields(text: &[(tantivy::schema::Field, f32)]) -> Vec<tantivy::schema::
         .collect()
 }
 
-/// Orders hits for `sort` and keeps page `page` of `size`.
+/// Orders hits and keeps page `page` of `size`.
 fn page_of(
     mut hits: Vec<ProductHit>,
-    sort: SearchSort,
-    has_text: bool,
+    order: HitOrder,
     page: usize,
     size: usize,
 ) -> Vec<ProductHit> {
-    let newest =
-        |a: &ProductHit, b: &ProductHit| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id));
-    let by_score = |a: &ProductHit, b: &ProductHit| {
-        a.group
-            .cmp(&b.group)
-            .then_with(|| b.score.partial_cmp(&a.score).unwrap_or(Ordering::Equal))
-    };
-    let cmp = |a: &ProductHit, b: &ProductHit| match sort {
-        SearchSort::Relevance if has_text => by_score(a, b).then_with(|| newest(a, b)),
-        SearchSort::Relevance | SearchSort::Newest => newest(a, b),
-        SearchSort::StarsDesc => b
-            .stars
-            .cmp(&a.stars)
-            .then_with(|| by_score(a, b))
-            .then_with(|| newest(a, b)),
-    };
+    let cmp = |a: &ProductHit, b: &ProductHit| order.cmp(a, b);
     let start = page.saturating_sub(1).saturating_mul(size);
     let end = start.saturating_add(size).min(hits.len());
     if start >= hits.len() {
@@ -283,6 +269,12 @@ impl SearchBackend for EmbeddedBackend {
             let f = &live.product_fields;
             let searcher = live.products.reader.searcher();
             let lexicon = IndexLexicon::new(&searcher, split_fields(&f.text));
+            let size = search.page_size.min(MAX_PAGE_SIZE);
+            let page = search.page.max(1);
+            let words = text::words(&search.text);
+            let order = HitOrder::new(search.sort, !words.is_empty());
+            // The best hits up to the end of the page are all a page needs.
+            let window = page.saturating_mul(size);
             let run = |matching: Matching, hits: bool, facets: bool| {
                 let (query, scoring) = query_builder::product_query(
                     f,
@@ -295,15 +287,13 @@ impl SearchBackend for EmbeddedBackend {
                 );
                 let collector = ProductCollector {
                     scoring,
-                    hits,
+                    keep: if hits { window } else { 0 },
+                    order,
                     facets,
                     group: u8::from(matching == Matching::Partial),
                 };
                 searcher.search(&*query, &collector).map_err(err)
             };
-            let size = search.page_size.min(MAX_PAGE_SIZE);
-            let page = search.page.max(1);
-            let words = text::words(&search.text);
             let (ranked, total_hits, facets) = if words.len() > 1 {
                 // The products with every word, ranked; the total and facets count every
                 // product with the first word (kept per first word while the index is
@@ -315,8 +305,8 @@ impl SearchBackend for EmbeddedBackend {
                         .get_or_count(searcher.generation().generation_id(), key, || {
                             run(Matching::FirstOnly, false, true)
                         })?;
-                let page_reaches_them = search.sort != SearchSort::Relevance
-                    || ranked.hits.len() < page.saturating_mul(size);
+                let page_reaches_them =
+                    search.sort != SearchSort::Relevance || ranked.count < window as u64;
                 if page_reaches_them && counted.count > ranked.count {
                     ranked
                         .hits
@@ -336,7 +326,7 @@ impl SearchBackend for EmbeddedBackend {
                 let ranked = run(Matching::All, true, false)?;
                 (ranked, counted.count, counted.facets.clone())
             };
-            let hits = page_of(ranked.hits, search.sort, !words.is_empty(), page, size);
+            let hits = page_of(ranked.hits, order, page, size);
             Ok(ProductHits {
                 ids: hits.into_iter().map(|h| h.id as i64).collect(),
                 total_hits,
@@ -530,11 +520,21 @@ mod tests {
         let hits = vec![partial, hit(2, 1.0, 3, 0), hit(3, 2.0, 3, 0)];
         let ids = |v: Vec<ProductHit>| v.into_iter().map(|h| h.id).collect::<Vec<_>>();
         assert_eq!(
-            ids(page_of(hits.clone(), SearchSort::Relevance, true, 1, 3)),
+            ids(page_of(
+                hits.clone(),
+                HitOrder::new(SearchSort::Relevance, true),
+                1,
+                3
+            )),
             [3, 2, 1]
         );
         assert_eq!(
-            ids(page_of(hits, SearchSort::StarsDesc, true, 1, 3)),
+            ids(page_of(
+                hits,
+                HitOrder::new(SearchSort::StarsDesc, true),
+                1,
+                3
+            )),
             [1, 3, 2],
             "stars decide first"
         );
@@ -547,24 +547,57 @@ mod tests {
             .collect();
         let ids = |v: Vec<ProductHit>| v.into_iter().map(|h| h.id).collect::<Vec<_>>();
         assert_eq!(
-            ids(page_of(hits.clone(), SearchSort::Relevance, true, 1, 3)),
+            ids(page_of(
+                hits.clone(),
+                HitOrder::new(SearchSort::Relevance, true),
+                1,
+                3
+            )),
             [9, 8, 7]
         );
         assert_eq!(
-            ids(page_of(hits.clone(), SearchSort::Relevance, true, 2, 3)),
+            ids(page_of(
+                hits.clone(),
+                HitOrder::new(SearchSort::Relevance, true),
+                2,
+                3
+            )),
             [6, 5, 4]
         );
         assert_eq!(
-            ids(page_of(hits.clone(), SearchSort::Relevance, true, 4, 3)),
+            ids(page_of(
+                hits.clone(),
+                HitOrder::new(SearchSort::Relevance, true),
+                4,
+                3
+            )),
             [0]
         );
-        assert!(page_of(hits.clone(), SearchSort::Relevance, true, 5, 3).is_empty());
+        assert!(
+            page_of(
+                hits.clone(),
+                HitOrder::new(SearchSort::Relevance, true),
+                5,
+                3
+            )
+            .is_empty()
+        );
         assert_eq!(
-            ids(page_of(hits.clone(), SearchSort::Newest, true, 1, 2)),
+            ids(page_of(
+                hits.clone(),
+                HitOrder::new(SearchSort::Newest, true),
+                1,
+                2
+            )),
             [0, 1]
         );
         assert_eq!(
-            ids(page_of(hits, SearchSort::StarsDesc, true, 1, 4)),
+            ids(page_of(
+                hits,
+                HitOrder::new(SearchSort::StarsDesc, true),
+                1,
+                4
+            )),
             [8, 5, 2, 7]
         );
     }
