@@ -165,6 +165,7 @@ async fn settings_declare_searchable_filterable_sortable_synonyms_typos_and_loca
         json!([{"locales": ["vie"], "attributePatterns": ["*"]}])
     );
     assert_eq!(s["rankingRules"][0], "sort");
+    assert_eq!(s["proximityPrecision"], "byAttribute");
     assert!(s["pagination"]["maxTotalHits"].as_u64().unwrap() >= 10_000);
     let outlets = body(
         requests
@@ -589,6 +590,28 @@ async fn a_rebuild_fills_new_indexes_and_swaps_them_in() {
     assert!(
         deleted.iter().all(|p| p.contains("_rebuild_")),
         "only the swapped-out indexes are deleted: {deleted:?}"
+    );
+    let settings: Vec<&str> = requests
+        .iter()
+        .filter(|r| r.method.as_str() == "PATCH")
+        .map(|r| r.url.path())
+        .collect();
+    assert!(
+        settings.iter().all(|p| p.contains("_rebuild_")),
+        "the live indexes, about to be swapped out, are not given settings: {settings:?}"
+    );
+    let created: Vec<Value> = requests
+        .iter()
+        .filter(|r| r.method.as_str() == "POST" && r.url.path() == "/indexes")
+        .map(body)
+        .collect();
+    assert_eq!(
+        created
+            .iter()
+            .map(|b| b["uid"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["t_products", "t_outlets"],
+        "the live indexes are created in case they do not exist"
     );
 }
 

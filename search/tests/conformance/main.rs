@@ -18,12 +18,48 @@ use ocop_search::{
 pub struct Harness {
     backend: Box<dyn SearchBackend>,
     _dir: Option<tempfile::TempDir>,
+    /// On Meilisearch: the server and the prefix of this harness's indexes, deleted on drop.
+    meili: Option<MeiliOptions>,
+}
+
+impl Drop for Harness {
+    /// Deletes the harness's Meilisearch indexes, so that runs do not pile them up on the
+    /// server. The deletion is only enqueued; a test's runtime may be gone, so it gets its own.
+    fn drop(&mut self) {
+        let Some(options) = self.meili.take() else {
+            return;
+        };
+        let deleted = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime");
+            runtime.block_on(async {
+                let client = meilisearch_sdk::client::Client::new(
+                    options.url.clone(),
+                    options.api_key.clone(),
+                )
+                .expect("a Meilisearch client");
+                for kind in ["products", "outlets"] {
+                    let uid = format!("{}{kind}", options.index_prefix);
+                    if let Err(e) = client.delete_index(&uid).await {
+                        eprintln!("index {uid} left on Meilisearch: {e}");
+                    }
+                }
+            });
+        });
+        let _ = deleted.join();
+    }
 }
 
 static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
 
 impl Harness {
-    async fn load(backend: Box<dyn SearchBackend>, dir: Option<tempfile::TempDir>) -> Self {
+    async fn load(
+        backend: Box<dyn SearchBackend>,
+        dir: Option<tempfile::TempDir>,
+        meili: Option<MeiliOptions>,
+    ) -> Self {
         backend.apply_settings().await.expect("settings apply");
         backend
             .write_products(corpus::products(), vec![])
@@ -33,14 +69,18 @@ impl Harness {
             .write_outlets(corpus::outlets(), vec![])
             .await
             .expect("outlets index");
-        Self { backend, _dir: dir }
+        Self {
+            backend,
+            _dir: dir,
+            meili,
+        }
     }
 
     /// The embedded index in a temporary directory.
     pub async fn embedded() -> Self {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let backend = EmbeddedBackend::open(dir.path().join("index")).expect("the index opens");
-        Self::load(Box::new(backend), Some(dir)).await
+        Self::load(Box::new(backend), Some(dir), None).await
     }
 
     /// Meilisearch, in indexes of its own, when `MEILI_URL` is set.
@@ -62,8 +102,8 @@ impl Harness {
                 .unwrap()
                 .subsec_nanos()
         );
-        let backend = MeiliBackend::new(options).expect("a Meilisearch client");
-        Some(Self::load(Box::new(backend), None).await)
+        let backend = MeiliBackend::new(options.clone()).expect("a Meilisearch client");
+        Some(Self::load(Box::new(backend), None, Some(options)).await)
     }
 
     /// The backend under test.
