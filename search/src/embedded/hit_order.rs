@@ -72,8 +72,10 @@ impl Best {
     /// Whether a hit with this score (of the collector's one group) may be among the best. When
     /// it may, the caller reads the rest of the hit and offers it.
     pub fn may_keep(&self, score: Score) -> bool {
+        if self.limit == 0 {
+            return false;
+        }
         match (&self.bar, self.order) {
-            (_, _) if self.limit == 0 => false,
             (Some(bar), HitOrder::Relevance) => score >= bar.score,
             _ => true,
         }

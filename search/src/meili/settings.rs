@@ -67,8 +67,8 @@ fn common(searchable: &[(&str, f32)]) -> Settings {
 ///
 /// Proximity is judged by attribute (are the words in the same field?) rather than by the
 /// distance between words: a name is a few words long, so within it the two agree, and the
-/// word-pair database that `byWord` builds over descriptions and stories would cost about
-/// half of the indexing time.
+/// word-pair database that `byWord` would build over descriptions and stories is work that
+/// ranking names does not need.
 pub fn products() -> Settings {
     common(PRODUCT_SEARCHABLE)
         .with_proximity_precision("byAttribute")
