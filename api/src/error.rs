@@ -2,6 +2,7 @@
 //! `extensions.code`.
 
 use async_graphql::ErrorExtensions;
+use axum::http::StatusCode;
 use sea_orm::{DbErr, SqlErr};
 
 /// Everything a use case can fail with. Internal causes are logged once, where they are turned
@@ -43,6 +44,8 @@ pub enum AppError {
     SearchUnavailable(anyhow::Error),
     /// The database cannot be reached now.
     DatabaseUnavailable(anyhow::Error),
+    /// The request ran longer than the configured limit (`limits.request_timeout_ms`).
+    Timeout,
     /// A bug or an unavailable dependency: logged, shown as a generic message.
     Internal(anyhow::Error),
 }
@@ -87,7 +90,43 @@ impl AppError {
             Self::DatabaseUnavailable(_) => {
                 "the database is temporarily unavailable; try again shortly".to_owned()
             }
+            Self::Timeout => "the request took too long".to_owned(),
             Self::Internal(_) => "internal error".to_owned(),
+        }
+    }
+
+    /// The HTTP status of a response refused with this error before (or instead of) executing
+    /// GraphQL. Errors inside an executed GraphQL response keep 200, but for a rate-limit refusal.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::BadInput { .. } => StatusCode::BAD_REQUEST,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::ResyncRequired(_) => StatusCode::GONE,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::SearchUnavailable(_) | Self::DatabaseUnavailable(_) | Self::Timeout => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Logs the cause of an error that has one, once, where the error is turned into a response.
+    pub fn log(&self) {
+        match self {
+            Self::Internal(cause) => {
+                tracing::error!(error = format!("{cause:#}"), "internal error");
+            }
+            Self::SearchUnavailable(cause) => {
+                tracing::warn!(error = format!("{cause:#}"), "search unavailable");
+            }
+            Self::DatabaseUnavailable(cause) => {
+                tracing::warn!(error = format!("{cause:#}"), "database unavailable");
+            }
+            Self::Timeout => tracing::warn!("request timed out"),
+            _ => {}
         }
     }
 
@@ -103,6 +142,7 @@ impl AppError {
             Self::RateLimited { .. } => "RATE_LIMITED",
             Self::SearchUnavailable(_) => "SEARCH_UNAVAILABLE",
             Self::DatabaseUnavailable(_) => "DATABASE_UNAVAILABLE",
+            Self::Timeout => "TIMEOUT",
             Self::Internal(_) => "INTERNAL",
         }
     }
@@ -208,24 +248,9 @@ fn unique_hint(detail: &str) -> String {
 
 impl From<AppError> for async_graphql::Error {
     fn from(err: AppError) -> Self {
-        let code = err.code();
-        let message = match &err {
-            AppError::Internal(cause) => {
-                tracing::error!(error = format!("{cause:#}"), "internal error");
-                "internal error".to_owned()
-            }
-            AppError::SearchUnavailable(cause) => {
-                tracing::warn!(error = format!("{cause:#}"), "search unavailable");
-                err.message()
-            }
-            AppError::DatabaseUnavailable(cause) => {
-                tracing::warn!(error = format!("{cause:#}"), "database unavailable");
-                err.message()
-            }
-            _ => err.message(),
-        };
-        async_graphql::Error::new(message).extend_with(|_, e| {
-            e.set("code", code);
+        err.log();
+        async_graphql::Error::new(err.message()).extend_with(|_, e| {
+            e.set("code", err.code());
             match &err {
                 AppError::BadInput {
                     field: Some(field), ..

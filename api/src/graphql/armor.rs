@@ -6,7 +6,11 @@
 
 use std::sync::{Arc, Mutex};
 
-use crate::{auth::Caller, error::AppError, limits::Limits as QueryLimits, rate_limit::RateLimits};
+use crate::{
+    auth::Caller,
+    limits::Limits as QueryLimits,
+    rate_limit::{RateLimits, refusal::Refusal},
+};
 use async_graphql::{
     ErrorExtensionValues, Response, ServerError, ServerResult, ValidationResult, Variables,
     extensions::{
@@ -212,7 +216,12 @@ impl Extension for LimitsExtension {
             && let Some(caller) = ctx.data_opt::<Caller>()
             && let Err(wait) = self.rate_limits.check(caller, extra).await
         {
-            let err: async_graphql::Error = AppError::rate_limited(wait).into();
+            let err = ctx
+                .data_opt::<Refusal>()
+                .cloned()
+                .unwrap_or_default()
+                .refuse(wait);
+            let err: async_graphql::Error = err.into();
             return Err(vec![err.into_server_error(Default::default())]);
         }
         Ok(result)

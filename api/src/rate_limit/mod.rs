@@ -3,6 +3,7 @@
 //! without it, or while Redis is unreachable, each server keeps its own in memory.
 
 pub mod local;
+pub mod refusal;
 pub mod shared;
 
 use std::time::Duration;

@@ -18,6 +18,7 @@ use crate::{
     db::StatementCounter,
     error::AppError,
     graphql::{RequestInfo, loaders},
+    rate_limit::refusal::Refusal,
     routes::response_cache,
     services::{freshness::Freshness, keys},
     startup::AppState,
@@ -60,18 +61,8 @@ fn resolve_documents(
 
 /// An error answered before execution, with its HTTP status.
 pub(crate) fn app_error(err: &AppError) -> Response {
-    let status = match err {
-        AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-        AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-        AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-        AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        AppError::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-        _ => StatusCode::BAD_REQUEST,
-    };
-    if let AppError::Internal(cause) = err {
-        tracing::error!(error = format!("{cause:#}"), "internal error");
-    }
-    error(status, err.code(), &err.message())
+    err.log();
+    error(err.status(), err.code(), &err.message())
 }
 
 /// A 429 with `Retry-After`.
@@ -342,10 +333,12 @@ async fn run(
         }
     }
     let counter = StatementCounter::default();
+    let refusal = Refusal::default();
     let prepare = |r: async_graphql::Request| {
         r.data(info)
             .data(loaders::for_request(state.db.clone()))
             .data(caller.clone())
+            .data(refusal.clone())
     };
     let batch = match batch {
         BatchRequest::Single(r) => BatchRequest::Single(prepare(r)),
@@ -366,12 +359,7 @@ async fn run(
     let executed =
         tokio::time::timeout(limit, counter.scope(state.schema.execute_batch(batch))).await;
     let Ok(response) = executed else {
-        tracing::warn!(?limit, "request timed out");
-        return error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "TIMEOUT",
-            "the request took too long",
-        );
+        return app_error(&AppError::Timeout);
     };
     let took = started.elapsed();
     for (operation, r) in operations.into_iter().zip(responses(&response)) {
@@ -381,26 +369,12 @@ async fn run(
         BatchResponse::Single(r) => serde_json::to_string(r),
         BatchResponse::Batch(rs) => serde_json::to_string(rs),
     };
-    let Ok(body) = body else {
-        return error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "INTERNAL",
-            "internal error",
-        );
+    let body = match body {
+        Ok(body) => body,
+        Err(e) => return app_error(&AppError::Internal(e.into())),
     };
     // A query whose cost went over the caller's allowance is refused like a request over it.
-    let retry_after = responses(&response).find_map(|r| {
-        r.errors.iter().find_map(|e| {
-            let ext = e.extensions.as_ref()?;
-            match (ext.get("code"), ext.get("retryAfter")) {
-                (
-                    Some(async_graphql::Value::String(code)),
-                    Some(async_graphql::Value::Number(secs)),
-                ) if code == "RATE_LIMITED" => secs.as_u64(),
-                _ => None,
-            }
-        })
-    });
+    let retry_after = refusal.retry_after();
     let status = if retry_after.is_some() {
         StatusCode::TOO_MANY_REQUESTS
     } else {

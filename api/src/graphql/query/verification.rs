@@ -5,6 +5,7 @@ use async_graphql::{Context, Object, Result};
 use crate::{
     error::AppError,
     graphql::{mutation::caller, shared, today, types::verification::CertificateVerification},
+    rate_limit::refusal::Refusal,
     services::verification::{self, Lookup},
 };
 
@@ -51,7 +52,12 @@ impl VerificationQuery {
                 if extra > 0
                     && let Err(wait) = shared.rate_limits.check(caller(ctx)?, extra).await
                 {
-                    return Err(AppError::rate_limited(wait).into());
+                    let err = ctx
+                        .data_opt::<Refusal>()
+                        .cloned()
+                        .unwrap_or_default()
+                        .refuse(wait);
+                    return Err(err.into());
                 }
                 Lookup::Number(number)
             }
