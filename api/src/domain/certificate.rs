@@ -9,8 +9,9 @@ use ocop_entities::product::CertState;
 
 /// Certificates last 36 months unless the decision says otherwise.
 pub const VALIDITY_MONTHS: u32 = 36;
-/// A valid certificate "expires soon" when it has at most this many days left.
-pub const EXPIRING_SOON_DAYS: i64 = 90;
+/// A valid certificate "expires soon" when it has at most this many days left: the search
+/// crate's rule, which its engines filter by, in the database's day arithmetic.
+pub const EXPIRING_SOON_DAYS: i64 = ocop_search::query::EXPIRING_SOON_DAYS as i64;
 
 /// The status of a product's certification, as shown to buyers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -2,8 +2,9 @@
 
 /// Default number of items per page.
 pub const DEFAULT_PAGE_SIZE: usize = 20;
-/// Largest page served; larger requests are capped to it.
-pub const MAX_PAGE_SIZE: usize = 100;
+/// Largest page served; larger requests are capped to it. Defined by the search crate, whose
+/// engines cap their pages to it too.
+pub use ocop_search::query::MAX_PAGE_SIZE;
 
 /// A page size in `0..=100`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
