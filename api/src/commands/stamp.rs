@@ -22,6 +22,27 @@ pub struct Stamp {
     qr: QrCode,
 }
 
+/// Writes the stamp of certificate `id` to the given files and prints its code and URL.
+pub async fn run(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    id: i64,
+    svg: Option<&Path>,
+    png: Option<&Path>,
+) -> anyhow::Result<()> {
+    if settings.public_url.is_none() {
+        eprintln!(
+            "warning: OCOP_PUBLIC_URL is not set, so the QR points at http://{}, which buyers \
+             cannot reach",
+            settings.listen
+        );
+    }
+    let stamp = Stamp::of(db, settings, id).await?;
+    stamp.write(svg, png)?;
+    println!("code: {}\nurl:  {}", stamp.code, stamp.url);
+    Ok(())
+}
+
 impl Stamp {
     /// The stamp of certificate `id`.
     pub async fn of(db: &DatabaseConnection, settings: &Settings, id: i64) -> anyhow::Result<Self> {
