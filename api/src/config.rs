@@ -4,6 +4,7 @@
 //! they are never printed by `Debug` and never logged.
 
 pub mod flag;
+pub mod origins;
 
 use std::{net::SocketAddr, path::PathBuf};
 
@@ -250,7 +251,7 @@ impl Settings {
         {
             anyhow::bail!("invalid configuration: MEILI_URL must be an http:// or https:// URL");
         }
-        crate::routes::cross_origin::cors(self)?;
+        self.allowed_origins()?;
         if let Some(url) = &self.public_url
             && !(url.starts_with("http://") || url.starts_with("https://"))
         {

@@ -5,59 +5,21 @@ use std::{future::IntoFuture, net::SocketAddr, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use ocop_search::SearchBackend;
-use sea_orm::DatabaseConnection;
 use tokio::{net::TcpListener, sync::watch};
 
 use crate::{
     config::Settings,
     db, demo,
-    graphql::{self, AppSchema, Shared},
+    graphql::{self, Shared},
     indexing::{self, IndexFollower, SyncStatus, follower::FollowerConfig},
     rate_limit::RateLimits,
     reference::ReferenceData,
-    routes,
+    routes::{
+        self,
+        state::{AppState, Services},
+    },
     services::count_cache::CountCache,
 };
-
-/// What every HTTP handler can reach: one allocation, shared (handlers clone it per request).
-#[derive(Clone)]
-pub struct AppState(Arc<Services>);
-
-impl std::ops::Deref for AppState {
-    type Target = Services;
-
-    fn deref(&self) -> &Services {
-        &self.0
-    }
-}
-
-/// The parts of [`AppState`].
-pub struct Services {
-    /// The database.
-    pub db: DatabaseConnection,
-    /// The GraphQL schema.
-    pub schema: AppSchema,
-    /// Reference data.
-    pub reference: Arc<ReferenceData>,
-    /// The search engine.
-    pub search: Arc<dyn SearchBackend>,
-    /// Index synchronisation status.
-    pub status: Arc<SyncStatus>,
-    /// Settings.
-    pub settings: Arc<Settings>,
-    /// Rate limiters.
-    pub limiter: Arc<RateLimits>,
-    /// Whose forwarding headers name the client.
-    pub proxies: Arc<crate::client_ip::TrustedProxies>,
-    /// Answers of read-only operations.
-    pub responses: Arc<crate::routes::response_cache::ResponseCache>,
-    /// Reads of the catalogue's position and the keys' revocations, shared by requests.
-    pub freshness: crate::services::freshness::FreshnessReads,
-    /// API keys read from the database.
-    pub keys: crate::services::keys::KnownKeys,
-    /// Documents answered by hash, and who may send others.
-    pub documents: crate::routes::persisted_queries::PersistedQueries,
-}
 
 /// A built service, bound to its port but not yet serving.
 pub struct Application {
@@ -156,7 +118,7 @@ impl Application {
             )?,
             settings.arbitrary_queries,
         );
-        let state = AppState(Arc::new(Services {
+        let state = AppState::new(Services {
             freshness,
             keys: Default::default(),
             responses,
@@ -169,7 +131,7 @@ impl Application {
             settings,
             limiter,
             proxies,
-        }));
+        });
         Ok(Self {
             listener,
             metrics_listener,

@@ -10,36 +10,23 @@
 
 use std::time::Duration;
 
-use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::http::{HeaderName, Method, header};
 use tower_http::{
     CompressionLevel,
     compression::{CompressionLayer, predicate::SizeAbove},
     cors::{AllowOrigin, CorsLayer},
 };
 
-use crate::config::{Environment, Settings};
+use crate::config::origins::AllowedOrigins;
 
-/// The CORS layer the settings ask for, or `None` when no other site may call the API.
-pub fn cors(settings: &Settings) -> anyhow::Result<Option<CorsLayer>> {
-    let origins = &settings.cors_allowed_origins;
-    let allow = if origins.iter().any(|o| o == "*")
-        || (origins.is_empty() && settings.env == Environment::Development)
-    {
-        AllowOrigin::any()
-    } else if origins.is_empty() {
-        return Ok(None);
-    } else {
-        let parsed = origins
-            .iter()
-            .map(|o| {
-                HeaderValue::from_str(o.trim_end_matches('/')).map_err(|_| {
-                    anyhow::anyhow!("invalid configuration: {o:?} in cors_allowed_origins")
-                })
-            })
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        AllowOrigin::list(parsed)
+/// The CORS layer for the sites the settings allow, or `None` when no other site may call the
+/// API.
+pub fn cors(allowed: Option<AllowedOrigins>) -> Option<CorsLayer> {
+    let allow = match allowed? {
+        AllowedOrigins::Any => AllowOrigin::any(),
+        AllowedOrigins::Listed(origins) => AllowOrigin::list(origins),
     };
-    Ok(Some(
+    Some(
         CorsLayer::new()
             .allow_origin(allow)
             .allow_methods([Method::GET, Method::POST])
@@ -54,7 +41,7 @@ pub fn cors(settings: &Settings) -> anyhow::Result<Option<CorsLayer>> {
                 HeaderName::from_static("x-request-id"),
             ])
             .max_age(Duration::from_secs(600)),
-    ))
+    )
 }
 
 /// Smallest body worth compressing.
@@ -67,40 +54,4 @@ pub fn compression() -> CompressionLayer<SizeAbove> {
         .br(true)
         .quality(CompressionLevel::Precise(4))
         .compress_when(SizeAbove::new(MIN_COMPRESSED_BYTES))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn settings(env: Environment, origins: &[&str]) -> Settings {
-        Settings {
-            env,
-            cors_allowed_origins: origins.iter().map(|o| o.to_string()).collect(),
-            ..Settings::default()
-        }
-    }
-
-    #[test]
-    fn production_allows_no_other_site_unless_told() {
-        assert!(
-            cors(&settings(Environment::Production, &[]))
-                .unwrap()
-                .is_none()
-        );
-        assert!(
-            cors(&settings(Environment::Development, &[]))
-                .unwrap()
-                .is_some()
-        );
-        assert!(
-            cors(&settings(
-                Environment::Production,
-                &["https://shop.example.vn/"]
-            ))
-            .unwrap()
-            .is_some()
-        );
-        assert!(cors(&settings(Environment::Production, &["bad\norigin"])).is_err());
-    }
 }

@@ -19,7 +19,8 @@ use ocop_entities::api_key::Role;
 use tokio::sync::mpsc;
 
 use super::graphql::{app_error, caller};
-use crate::{auth::Caller, error::AppError, interchange, startup::AppState};
+use super::state::AppState;
+use crate::{auth::Caller, error::AppError, interchange};
 
 /// Batches buffered between the database and the client.
 const BUFFERED_BATCHES: usize = 2;

@@ -13,6 +13,7 @@ use axum::{
 };
 use serde_json::json;
 
+use super::state::AppState;
 use crate::{
     auth::Caller,
     db::StatementCounter,
@@ -21,7 +22,6 @@ use crate::{
     rate_limit::refusal::Refusal,
     routes::response_cache,
     services::{freshness::Freshness, keys},
-    startup::AppState,
 };
 
 /// Header carrying the number of SQL statements a request ran, when enabled.
@@ -297,7 +297,12 @@ async fn run(
             match fresh {
                 Ok(f) => {
                     info.catalogue = Some(f.catalogue);
-                    response_cache::key(&state, &caller, info.today, f.catalogue, r)
+                    let index = response_cache::IndexReads {
+                        status: &state.status,
+                        db: &state.db,
+                        search: state.search.as_ref(),
+                    };
+                    response_cache::key(index, &caller, info.today, f.catalogue, r)
                         .await
                         .ok()
                 }

@@ -5,7 +5,8 @@ use std::time::Duration;
 use axum::{Json, extract::State, http::StatusCode};
 use serde_json::{Value, json};
 
-use crate::{rate_limit::Store, startup::AppState};
+use super::state::AppState;
+use crate::rate_limit::Store;
 
 /// `/health`: the process is up.
 pub async fn health() -> Json<Value> {

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use axum::{Router, extract::State, http::header, response::IntoResponse, routing::get};
 
-use crate::startup::AppState;
+use super::state::AppState;
 
 /// The router of the metrics listener.
 pub fn router(state: AppState) -> Router {

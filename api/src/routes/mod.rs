@@ -13,13 +13,14 @@ pub mod metrics;
 pub mod observe;
 pub mod persisted_queries;
 pub mod response_cache;
+pub mod state;
 pub mod statistics_csv;
 pub mod trusted_documents;
 pub mod verification;
 
 use axum::{Router, extract::DefaultBodyLimit, routing::get};
 
-use crate::startup::AppState;
+use state::AppState;
 
 /// The router of the service.
 pub fn router(state: AppState) -> Router {
@@ -48,9 +49,11 @@ pub fn router(state: AppState) -> Router {
         router
     };
     let router = router.layer(cross_origin::compression());
-    let router = match cross_origin::cors(&state.settings) {
-        Ok(Some(cors)) => router.layer(cors),
-        Ok(None) => router,
+    let router = match state.settings.allowed_origins() {
+        Ok(allowed) => match cross_origin::cors(allowed) {
+            Some(cors) => router.layer(cors),
+            None => router,
+        },
         Err(e) => {
             // Checked when the settings are loaded; a bad value cannot reach here.
             tracing::error!(error = %e, "CORS is off");

@@ -31,7 +31,10 @@ use ocop_entities::api_key::Role;
 use sea_orm::DbErr;
 use sha2::{Digest, Sha256};
 
-use crate::{auth::Caller, startup::AppState};
+use ocop_search::SearchBackend;
+use sea_orm::DatabaseConnection;
+
+use crate::{auth::Caller, indexing::SyncStatus};
 
 /// The key of one answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -151,10 +154,20 @@ fn audience(caller: &Caller) -> String {
     }
 }
 
+/// Where the search index is: part of the key of an answer that reads it.
+pub struct IndexReads<'a> {
+    /// The index's synchronisation status.
+    pub status: &'a SyncStatus,
+    /// The database, where Meilisearch's position is kept.
+    pub db: &'a DatabaseConnection,
+    /// The search engine.
+    pub search: &'a dyn SearchBackend,
+}
+
 /// The key of `request`'s answer for `caller` now, when the catalogue is at change-log
 /// position `version`.
 pub async fn key(
-    state: &AppState,
+    index: IndexReads<'_>,
     caller: &Caller,
     today: NaiveDate,
     version: i64,
@@ -163,10 +176,7 @@ pub async fn key(
     // Only searches read the index; with Meilisearch its position is one more database read.
     let searches = SEARCH_READS.iter().any(|f| request.query.contains(f));
     let index = if searches {
-        state
-            .status
-            .position(&state.db, state.search.as_ref())
-            .await?
+        index.status.position(index.db, index.search).await?
     } else {
         None
     };

@@ -15,13 +15,13 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::graphql::{app_error, caller, rate_limited};
+use super::state::AppState;
 use crate::{
     error::AppError,
     graphql::query::{products::ProductFilterArg, statistics::statistics_query},
     graphql::types::enums::{ProducerKind, ProductStatus},
     reference::ReferenceData,
     services::statistics::{self, Dimension, Measures, Row},
-    startup::AppState,
 };
 
 /// The query string.

@@ -14,10 +14,8 @@ use axum::{
 use chrono::NaiveDate;
 use ocop_entities::{certification::CertificationLevel, verification_code};
 
-use crate::{
-    services::verification::{self, Lookup, Verdict, Verified},
-    startup::AppState,
-};
+use super::state::AppState;
+use crate::services::verification::{self, Lookup, Verdict, Verified};
 
 /// What the browser may load: nothing but the page's own inline style, and images of the
 /// server itself.
