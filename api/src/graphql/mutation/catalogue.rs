@@ -2,12 +2,9 @@
 
 use async_graphql::{Context, ID, Object, Result};
 
-use super::{
-    inputs::{
-        CertifyInput, CreateOutletInput, CreateProducerInput, CreateProductInput,
-        UpdateCertificationInput, UpdateOutletInput, UpdateProducerInput, UpdateProductInput,
-    },
-    writer,
+use super::inputs::{
+    CertifyInput, CreateOutletInput, CreateProducerInput, CreateProductInput,
+    UpdateCertificationInput, UpdateOutletInput, UpdateProducerInput, UpdateProductInput,
 };
 use crate::{
     graphql::{
@@ -15,6 +12,7 @@ use crate::{
         types::{
             certification::Certification, outlet::Outlet, producer::Producer, product::Product,
         },
+        writer,
     },
     services::write::{
         self, certifications, outlets, producers, products, products::ProductFields,

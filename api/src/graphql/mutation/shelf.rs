@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, ID, Object, Result};
 
-use super::writer;
+use crate::graphql::writer;
 use crate::{
     graphql::types::listing::Listing,
     services::write::{self, listings},

@@ -8,8 +8,7 @@ use crate::{
     domain::PageSize,
     error::{AppError, AppResult},
     graphql::{
-        mutation::caller,
-        shared,
+        caller, shared,
         types::{page_info::PageInfo, scalars::DateTimeUtc},
     },
     services::{

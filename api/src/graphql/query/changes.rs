@@ -5,8 +5,7 @@ use async_graphql::{Context, Object, Result};
 use crate::{
     error::AppError,
     graphql::{
-        mutation::caller,
-        shared,
+        caller, shared,
         types::{
             change::{CatalogueChange, CatalogueChangeConnection},
             page_info::PageInfo,

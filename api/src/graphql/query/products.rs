@@ -7,9 +7,7 @@ use crate::{
     domain::PageSize,
     error::AppError,
     graphql::{
-        known_catalogue,
-        mutation::caller,
-        prefetch, shared, today,
+        caller, known_catalogue, prefetch, shared, today,
         types::{
             enums::{CertificationFilter, ProducerKind, ProductSort, ProductStatus},
             page_info::PageInfo,

@@ -506,7 +506,7 @@ impl SearchQuery {
             oldest_pending_age_seconds: report.oldest_pending_age_secs,
             last_successful_sync: report.last_success.map(DateTimeUtc),
             last_error: report.last_error.map(|cause| {
-                if crate::graphql::mutation::caller(ctx).is_ok_and(|c| c.is_admin()) {
+                if crate::graphql::caller(ctx).is_ok_and(|c| c.is_admin()) {
                     cause
                 } else {
                     HIDDEN_CAUSE.to_owned()

@@ -8,8 +8,7 @@ use super::products::ProductFilterArg;
 use crate::{
     error::AppError,
     graphql::{
-        mutation::caller,
-        shared, today,
+        caller, shared, today,
         types::{
             category::Category,
             enums::ProducerKind,

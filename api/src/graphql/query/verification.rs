@@ -4,7 +4,7 @@ use async_graphql::{Context, Object, Result};
 
 use crate::{
     error::AppError,
-    graphql::{mutation::caller, shared, today, types::verification::CertificateVerification},
+    graphql::{caller, shared, today, types::verification::CertificateVerification},
     rate_limit::refusal::Refusal,
     services::verification::{self, Lookup},
 };

@@ -11,7 +11,7 @@ use super::{
 use crate::{
     domain::certificate::{self, CertFacts},
     error::AppError,
-    graphql::{mutation::caller, shared, types::verification::CertificateStamp},
+    graphql::{caller, shared, types::verification::CertificateStamp},
 };
 
 /// An OCOP certificate: the recognition decision for a product's star rating.

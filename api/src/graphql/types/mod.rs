@@ -1,4 +1,8 @@
 //! GraphQL object types, each built from an entity model or reference row.
+//!
+//! The only modules of the crate that name each other: a product, its producer, its listings
+//! and their outlets are one graph (`Product.producer`, `Producer.products`,
+//! `Outlet.listings`, `Listing.outlet`…), so their types refer to each other by design.
 
 pub mod category;
 pub mod certification;

@@ -58,7 +58,7 @@ impl Producer {
 
     /// Tax code ("mã số thuế"); null unless the caller holds a partner, editor or admin key.
     async fn tax_code(&self, ctx: &Context<'_>) -> Option<&str> {
-        let private = crate::graphql::mutation::caller(ctx).is_ok_and(|c| c.reads_private());
+        let private = crate::graphql::caller(ctx).is_ok_and(|c| c.reads_private());
         self.0.tax_code.as_deref().filter(|_| private)
     }
 
