@@ -6,7 +6,6 @@ pub mod completions;
 pub mod count_cache;
 pub mod cursor;
 pub mod freshness;
-pub mod freshness_sqlite;
 pub mod keys;
 pub mod outlets;
 pub mod product_filter;

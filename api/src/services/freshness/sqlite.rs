@@ -34,7 +34,7 @@ use std::{
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::freshness::{Freshness, REOPEN_AFTER, SQL};
+use super::{Freshness, REOPEN_AFTER, SQL};
 
 /// Bytes of the two copies of the WAL-index header.
 const HEADER_BYTES: usize = 96;

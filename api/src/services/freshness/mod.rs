@@ -14,8 +14,10 @@
 //! given back, which made the read cost about twice what it does alone. When that connection
 //! cannot be opened or fails, the read goes through the pool and the connection is opened
 //! again a second later. On an SQLite file, a reader that does not leave the calling thread
-//! and runs no statement while nothing has been committed ([`super::freshness_sqlite`]) answers
+//! and runs no statement while nothing has been committed ([`sqlite`]) answers
 //! first, and these shared reads are its fallback.
+
+pub mod sqlite;
 
 use std::{
     sync::{Arc, Mutex},
@@ -25,7 +27,7 @@ use std::{
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement, sqlx};
 use tokio::sync::oneshot;
 
-use super::freshness_sqlite::SqliteFreshness;
+use self::sqlite::SqliteFreshness;
 
 /// How long a failed connection of the reads stays closed before it is opened again.
 pub(super) const REOPEN_AFTER: Duration = Duration::from_secs(1);
