@@ -24,26 +24,9 @@ use super::{
     records::{
         FORMAT_NAME, FORMAT_VERSION, HeaderRecord, OutletRecord, ProducerRecord, ProductRecord,
     },
-    validate::{self, Checker, ValidOutlet, ValidProducer, ValidProduct},
+    validate::{self, Checker, RecordError, ValidOutlet, ValidProducer, ValidProduct},
 };
 use crate::{clock, reference::ReferenceData, services::audit};
-
-/// One problem with one record.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RecordError {
-    /// 1-based line number.
-    pub line: usize,
-    /// The offending field (`certifications[0].score`), or `-` for the whole line.
-    pub field: String,
-    /// What is wrong.
-    pub reason: String,
-}
-
-impl fmt::Display for RecordError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}: {}: {}", self.line, self.field, self.reason)
-    }
-}
 
 /// Why an import wrote nothing.
 #[derive(Debug, thiserror::Error)]

@@ -7,4 +7,5 @@ pub mod records;
 pub(crate) mod validate;
 
 pub use export::{ExportReport, export};
-pub use import::{ImportError, ImportReport, RecordError, import};
+pub use import::{ImportError, ImportReport, import};
+pub use validate::RecordError;

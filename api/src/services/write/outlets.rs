@@ -16,9 +16,8 @@ use super::{
 };
 use crate::{
     clock,
-    domain::{GeoPoint, text::limits},
+    domain::{GeoPoint, Phone, text::limits},
     error::{AppError, AppResult},
-    interchange::validate::parse_phone,
     services::audit::{self, Entry, snapshot},
 };
 
@@ -77,7 +76,7 @@ fn apply(w: &Writer<'_>, model: &mut outlet::ActiveModel, f: &OutletFields) -> A
         model.phone = Set(if v.trim().is_empty() {
             None
         } else {
-            Some(field("phone", parse_phone(v))?)
+            Some(field("phone", Phone::parse(v).map(Phone::into_string))?)
         });
     }
     if let Some(v) = &f.opening_hours {

@@ -14,9 +14,8 @@ use super::{
 };
 use crate::{
     clock,
-    domain::text::limits,
+    domain::{Email, Phone, TaxCode, text::limits},
     error::{AppError, AppResult},
-    interchange::validate::{parse_email, parse_phone, parse_tax_code},
     services::audit::{self, Entry, snapshot},
 };
 
@@ -82,13 +81,19 @@ fn apply(w: &Writer<'_>, model: &mut producer::ActiveModel, f: &ProducerFields) 
     if let Some(v) = &f.representative {
         model.representative = Set(optional_text("representative", Some(v), limits::NAME)?);
     }
-    if let Some(v) = contact("phone", f.phone.as_deref(), parse_phone)? {
+    if let Some(v) = contact("phone", f.phone.as_deref(), |v| {
+        Phone::parse(v).map(Phone::into_string)
+    })? {
         model.phone = Set(v);
     }
-    if let Some(v) = contact("email", f.email.as_deref(), parse_email)? {
+    if let Some(v) = contact("email", f.email.as_deref(), |v| {
+        Email::parse(v).map(Email::into_string)
+    })? {
         model.email = Set(v);
     }
-    if let Some(v) = contact("taxCode", f.tax_code.as_deref(), parse_tax_code)? {
+    if let Some(v) = contact("taxCode", f.tax_code.as_deref(), |v| {
+        TaxCode::parse(v).map(TaxCode::into_string)
+    })? {
         model.tax_code = Set(v);
     }
     Ok(())

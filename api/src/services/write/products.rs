@@ -15,9 +15,8 @@ use super::{
 };
 use crate::{
     clock,
-    domain::{Vnd, text::limits},
+    domain::{Vnd, WebUrl, text::limits},
     error::{AppError, AppResult},
-    interchange::validate::parse_url,
     services::audit::{self, Entry, snapshot},
 };
 
@@ -107,7 +106,7 @@ async fn apply(
         }
         let urls = images
             .iter()
-            .map(|u| field("images", parse_url(u)))
+            .map(|u| field("images", WebUrl::parse(u).map(WebUrl::into_string)))
             .collect::<AppResult<Vec<_>>>()?;
         model.images = Set(StringList(urls));
     }
