@@ -228,7 +228,9 @@ impl Application {
         }
         if let Some(worker) = worker
             && let Err(e) = worker.await
+            && e.is_panic()
         {
+            // A cancelled follower is the runtime shutting down under us, not a fault.
             tracing::error!(error = %e, "the index follower panicked");
         }
         self.state.db.clone().close().await.ok();
