@@ -456,33 +456,35 @@ pub fn operation(document: &str, name: &str) -> String {
     panic!("unbalanced braces in {name}");
 }
 
-/// Defines one integration test that runs on SQLite, and on PostgreSQL when
-/// `TEST_DATABASE_URL` is set (without it, the PostgreSQL variant prints why it skipped).
+/// Runs the test function of the same name on SQLite, and on PostgreSQL when
+/// `TEST_DATABASE_URL` is set (without it, the PostgreSQL variant prints why it skipped). The
+/// body is a plain function, so rustfmt formats it:
 ///
 /// ```text
-/// db_test!(finds_nothing_in_an_empty_catalogue, TestOptions::empty(), |app| {
+/// db_test!(finds_nothing_in_an_empty_catalogue, TestOptions::empty());
+/// async fn finds_nothing_in_an_empty_catalogue(app: TestApp) {
 ///     let data = app.data("{ products { totalCount } }", json!({})).await;
 ///     assert_eq!(data["products"]["totalCount"], 0);
-/// });
+/// }
 /// ```
 #[macro_export]
 macro_rules! db_test {
-    ($name:ident, $options:expr, |$app:ident| $body:block) => {
+    ($name:ident, $options:expr) => {
         mod $name {
             #[allow(unused_imports)]
             use super::*;
 
-            async fn __test_body($app: $crate::TestApp) $body
-
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                __test_body($crate::TestApp::spawn($options).await).await
+                super::$name($crate::TestApp::spawn($options).await).await
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                if let Some(app) = $crate::TestApp::try_spawn($crate::Backend::Postgres, $options).await {
-                    __test_body(app).await
+                if let Some(app) =
+                    $crate::TestApp::try_spawn($crate::Backend::Postgres, $options).await
+                {
+                    super::$name(app).await
                 }
             }
         }

@@ -167,16 +167,16 @@ async fn outage_during_writes(app: &TestApp, down: impl Fn(), up: impl Fn()) {
 
 db_test!(
     an_engine_outage_during_a_thousand_writes_loses_nothing,
-    TestOptions::empty(),
-    |app| {
-        outage_during_writes(
-            &app,
-            || app.search.set_down(true),
-            || app.search.set_down(false),
-        )
-        .await;
-    }
+    TestOptions::empty()
 );
+async fn an_engine_outage_during_a_thousand_writes_loses_nothing(app: TestApp) {
+    outage_during_writes(
+        &app,
+        || app.search.set_down(true),
+        || app.search.set_down(false),
+    )
+    .await;
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_meilisearch_outage_during_a_thousand_writes_loses_nothing() {
@@ -206,76 +206,74 @@ async fn a_meilisearch_outage_during_a_thousand_writes_loses_nothing() {
 
 db_test!(
     the_database_going_away_fails_fast_and_the_service_recovers_by_itself,
-    TestOptions::database_behind_proxy(),
-    |app| {
-        if app.backend == Backend::Sqlite {
-            eprintln!(
-                "skipped on SQLite: an embedded file cannot be taken away; runs on PostgreSQL"
-            );
-            return;
-        }
-        app.import(
-            &Catalogue::new()
-                .producer("p", "HTX", "COOPERATIVE", wards::HA_TINH)
-                .product(ProductSpec::new(
-                    "sp",
-                    "Sản phẩm",
-                    "p",
-                    wards::HA_TINH,
-                    "I.4.a",
-                ))
-                .jsonl(),
-        )
-        .await
-        .unwrap();
-        let proxy = app.proxy.as_ref().expect("PostgreSQL behind a proxy");
-        proxy.cut();
-        let started = Instant::now();
-        let failed = app.gql("{ products { totalCount } }", json!({})).await;
-        let took = started.elapsed();
-        assert_eq!(
-            failed.error_codes(),
-            ["DATABASE_UNAVAILABLE"],
-            "{}",
-            failed.body
-        );
-        assert!(took < Duration::from_secs(3), "failed in {took:?}");
-        let ready = app.client().get(app.url("/ready")).send().await.unwrap();
-        assert_eq!(ready.status(), 503);
-        assert_eq!(
-            app.client()
-                .get(app.url("/health"))
-                .send()
-                .await
-                .unwrap()
-                .status(),
-            200
-        );
-        let reference = app.data("{ regions { code } }", json!({})).await;
-        assert_eq!(
-            reference["regions"].as_array().unwrap().len(),
-            6,
-            "reference data is served from memory"
-        );
-        proxy.restore();
-        let started = Instant::now();
-        loop {
-            let r = app.gql("{ products { totalCount } }", json!({})).await;
-            if r.error_codes().is_empty() {
-                assert_eq!(r.body["data"]["products"]["totalCount"], 1);
-                break;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(10),
-                "not recovered: {}",
-                r.body
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        let ready = app.wait_ready(Duration::from_secs(10)).await;
-        assert_eq!(ready["database"]["status"], "ok");
-    }
+    TestOptions::database_behind_proxy()
 );
+async fn the_database_going_away_fails_fast_and_the_service_recovers_by_itself(app: TestApp) {
+    if app.backend == Backend::Sqlite {
+        eprintln!("skipped on SQLite: an embedded file cannot be taken away; runs on PostgreSQL");
+        return;
+    }
+    app.import(
+        &Catalogue::new()
+            .producer("p", "HTX", "COOPERATIVE", wards::HA_TINH)
+            .product(ProductSpec::new(
+                "sp",
+                "Sản phẩm",
+                "p",
+                wards::HA_TINH,
+                "I.4.a",
+            ))
+            .jsonl(),
+    )
+    .await
+    .unwrap();
+    let proxy = app.proxy.as_ref().expect("PostgreSQL behind a proxy");
+    proxy.cut();
+    let started = Instant::now();
+    let failed = app.gql("{ products { totalCount } }", json!({})).await;
+    let took = started.elapsed();
+    assert_eq!(
+        failed.error_codes(),
+        ["DATABASE_UNAVAILABLE"],
+        "{}",
+        failed.body
+    );
+    assert!(took < Duration::from_secs(3), "failed in {took:?}");
+    let ready = app.client().get(app.url("/ready")).send().await.unwrap();
+    assert_eq!(ready.status(), 503);
+    assert_eq!(
+        app.client()
+            .get(app.url("/health"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let reference = app.data("{ regions { code } }", json!({})).await;
+    assert_eq!(
+        reference["regions"].as_array().unwrap().len(),
+        6,
+        "reference data is served from memory"
+    );
+    proxy.restore();
+    let started = Instant::now();
+    loop {
+        let r = app.gql("{ products { totalCount } }", json!({})).await;
+        if r.error_codes().is_empty() {
+            assert_eq!(r.body["data"]["products"]["totalCount"], 1);
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "not recovered: {}",
+            r.body
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let ready = app.wait_ready(Duration::from_secs(10)).await;
+    assert_eq!(ready["database"]["status"], "ok");
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sqlite_file_locked_by_another_process_fails_writes_fast_and_then_takes_them() {

@@ -637,68 +637,67 @@ async fn snapshot(app: &TestApp) -> (String, u64, u64) {
 
 db_test!(
     fifty_hostile_requests_get_clear_answers_and_change_nothing,
-    TestOptions::demo(),
-    |app| {
-        let key = app.key(Role::Admin, &[], None).await;
-        let before = snapshot(&app).await;
-        let cases = cases();
-        assert!(cases.len() >= 50, "{} cases", cases.len());
-        let mut failures = Vec::new();
-        for c in cases {
-            let url = app.url("/graphql");
-            let request = match c.send {
-                Send::Json { body, admin } => {
-                    let r = app.client().post(&url).json(&body);
-                    if admin { r.bearer_auth(&key) } else { r }
-                }
-                Send::Raw {
-                    content_type,
-                    body,
-                    admin,
-                } => {
-                    let r = app
-                        .client()
-                        .post(&url)
-                        .header("content-type", content_type)
-                        .body(body);
-                    if admin { r.bearer_auth(&key) } else { r }
-                }
-                Send::Get(query) => app.client().get(format!("{url}?{query}")),
-                Send::Auth { header, body } => app
+    TestOptions::demo()
+);
+async fn fifty_hostile_requests_get_clear_answers_and_change_nothing(app: TestApp) {
+    let key = app.key(Role::Admin, &[], None).await;
+    let before = snapshot(&app).await;
+    let cases = cases();
+    assert!(cases.len() >= 50, "{} cases", cases.len());
+    let mut failures = Vec::new();
+    for c in cases {
+        let url = app.url("/graphql");
+        let request = match c.send {
+            Send::Json { body, admin } => {
+                let r = app.client().post(&url).json(&body);
+                if admin { r.bearer_auth(&key) } else { r }
+            }
+            Send::Raw {
+                content_type,
+                body,
+                admin,
+            } => {
+                let r = app
                     .client()
                     .post(&url)
-                    .header("authorization", header)
-                    .json(&body),
-            };
-            let response =
-                TestApp::collect(request.send().await.expect("the server answers")).await;
-            let code = response.error_codes().into_iter().next();
-            let ok = response.status.as_u16() == c.status
-                && code.as_deref() == c.code
-                && response.status != 500;
-            if !ok {
-                failures.push(format!(
-                    "{}: expected {} {:?}, got {} {:?}: {}",
-                    c.name,
-                    c.status,
-                    c.code,
-                    response.status,
-                    code,
-                    response
-                        .body
-                        .to_string()
-                        .chars()
-                        .take(300)
-                        .collect::<String>()
-                ));
+                    .header("content-type", content_type)
+                    .body(body);
+                if admin { r.bearer_auth(&key) } else { r }
             }
+            Send::Get(query) => app.client().get(format!("{url}?{query}")),
+            Send::Auth { header, body } => app
+                .client()
+                .post(&url)
+                .header("authorization", header)
+                .json(&body),
+        };
+        let response = TestApp::collect(request.send().await.expect("the server answers")).await;
+        let code = response.error_codes().into_iter().next();
+        let ok = response.status.as_u16() == c.status
+            && code.as_deref() == c.code
+            && response.status != 500;
+        if !ok {
+            failures.push(format!(
+                "{}: expected {} {:?}, got {} {:?}: {}",
+                c.name,
+                c.status,
+                c.code,
+                response.status,
+                code,
+                response
+                    .body
+                    .to_string()
+                    .chars()
+                    .take(300)
+                    .collect::<String>()
+            ));
         }
-        assert!(
-            failures.is_empty(),
-            "{} case(s) failed:\n{}",
-            failures.len(),
-            failures.join("\n")
-        );
-        assert!(before == snapshot(&app).await, "the database changed");
     }
-);
+    assert!(
+        failures.is_empty(),
+        "{} case(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(before == snapshot(&app).await, "the database changed");
+}

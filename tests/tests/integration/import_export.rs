@@ -14,85 +14,85 @@ use serde_json::json;
 
 db_test!(
     the_demo_catalogue_loads_into_an_empty_database,
-    TestOptions::demo(),
-    |app| {
-        let query = "{ products(first: 100, filter: {certification: ANY}) { totalCount edges { node { certificationStatus province { code } category { code } producer { kind } } } }
-                   outlets(first: 100) { totalCount } categories { code children { code children { code } } } }";
-        let data = app.data(query, json!({})).await;
-        let products = data["products"]["edges"].as_array().unwrap();
-        assert!(data["products"]["totalCount"].as_u64().unwrap() >= 60);
-        assert!(data["outlets"]["totalCount"].as_u64().unwrap() >= 20);
-        let provinces: BTreeSet<&str> = products
-            .iter()
-            .map(|e| e["node"]["province"]["code"].as_str().unwrap())
-            .collect();
-        assert!(provinces.len() >= 15, "{} provinces", provinces.len());
-        let statuses: BTreeSet<&str> = products
-            .iter()
-            .map(|e| e["node"]["certificationStatus"].as_str().unwrap())
-            .collect();
-        for s in ["VALID", "EXPIRING_SOON", "EXPIRED", "REVOKED"] {
-            assert!(statuses.contains(s), "the demo shows a {s} certificate");
-        }
-        let kinds: BTreeSet<&str> = products
-            .iter()
-            .map(|e| e["node"]["producer"]["kind"].as_str().unwrap())
-            .collect();
-        assert_eq!(kinds.len(), 4);
-        let groups: BTreeSet<char> = products
-            .iter()
-            .map(|e| e["node"]["category"]["code"].as_str().unwrap())
-            .map(|c| {
-                if c.starts_with("VI") {
-                    '6'
-                } else if c.starts_with("IV") {
-                    '4'
-                } else if c.starts_with('V') {
-                    '5'
-                } else if c.starts_with("III") {
-                    '3'
-                } else if c.starts_with("II") {
-                    '2'
-                } else {
-                    '1'
-                }
-            })
-            .collect();
-        assert_eq!(groups.len(), 6, "all six groups: {groups:?}");
-    }
+    TestOptions::demo()
 );
+async fn the_demo_catalogue_loads_into_an_empty_database(app: TestApp) {
+    let query = "{ products(first: 100, filter: {certification: ANY}) { totalCount edges { node { certificationStatus province { code } category { code } producer { kind } } } }
+                   outlets(first: 100) { totalCount } categories { code children { code children { code } } } }";
+    let data = app.data(query, json!({})).await;
+    let products = data["products"]["edges"].as_array().unwrap();
+    assert!(data["products"]["totalCount"].as_u64().unwrap() >= 60);
+    assert!(data["outlets"]["totalCount"].as_u64().unwrap() >= 20);
+    let provinces: BTreeSet<&str> = products
+        .iter()
+        .map(|e| e["node"]["province"]["code"].as_str().unwrap())
+        .collect();
+    assert!(provinces.len() >= 15, "{} provinces", provinces.len());
+    let statuses: BTreeSet<&str> = products
+        .iter()
+        .map(|e| e["node"]["certificationStatus"].as_str().unwrap())
+        .collect();
+    for s in ["VALID", "EXPIRING_SOON", "EXPIRED", "REVOKED"] {
+        assert!(statuses.contains(s), "the demo shows a {s} certificate");
+    }
+    let kinds: BTreeSet<&str> = products
+        .iter()
+        .map(|e| e["node"]["producer"]["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds.len(), 4);
+    let groups: BTreeSet<char> = products
+        .iter()
+        .map(|e| e["node"]["category"]["code"].as_str().unwrap())
+        .map(|c| {
+            if c.starts_with("VI") {
+                '6'
+            } else if c.starts_with("IV") {
+                '4'
+            } else if c.starts_with('V') {
+                '5'
+            } else if c.starts_with("III") {
+                '3'
+            } else if c.starts_with("II") {
+                '2'
+            } else {
+                '1'
+            }
+        })
+        .collect();
+    assert_eq!(groups.len(), 6, "all six groups: {groups:?}");
+}
 
 db_test!(
     an_empty_database_stays_empty_when_the_demo_is_off,
-    TestOptions::empty(),
-    |app| {
-        assert_eq!(product::Entity::find().count(&app.db).await.unwrap(), 0);
-    }
+    TestOptions::empty()
 );
+async fn an_empty_database_stays_empty_when_the_demo_is_off(app: TestApp) {
+    assert_eq!(product::Entity::find().count(&app.db).await.unwrap(), 0);
+}
 
 db_test!(
     export_then_import_into_an_empty_database_reproduces_the_catalogue,
-    TestOptions::demo(),
-    |app| {
-        let exported = app.export_body().await;
-        assert!(exported.lines().count() > 150);
-        let copy = TestApp::try_spawn(app.backend, TestOptions::empty())
-            .await
-            .expect("same backend");
-        let header = "{\"type\":\"header\",\"format\":\"ocop-catalog\",\"version\":1}\n";
-        let report = copy
-            .import(&format!("{header}{exported}"))
-            .await
-            .expect("the export imports");
-        assert!(report.products_created >= 60);
-        // The same catalogue: equal line for line but for the database ids (which the copy's
-        // database hands out itself).
-        assert_eq!(
-            without_ids(&copy.export_body().await),
-            without_ids(&exported)
-        );
-    }
+    TestOptions::demo()
 );
+async fn export_then_import_into_an_empty_database_reproduces_the_catalogue(app: TestApp) {
+    let exported = app.export_body().await;
+    assert!(exported.lines().count() > 150);
+    let copy = TestApp::try_spawn(app.backend, TestOptions::empty())
+        .await
+        .expect("same backend");
+    let header = "{\"type\":\"header\",\"format\":\"ocop-catalog\",\"version\":1}\n";
+    let report = copy
+        .import(&format!("{header}{exported}"))
+        .await
+        .expect("the export imports");
+    assert!(report.products_created >= 60);
+    // The same catalogue: equal line for line but for the database ids (which the copy's
+    // database hands out itself).
+    assert_eq!(
+        without_ids(&copy.export_body().await),
+        without_ids(&exported)
+    );
+}
 
 /// Every line with its `id` fields (the exporting database's keys) taken out.
 fn without_ids(export: &str) -> Vec<serde_json::Value> {
@@ -118,58 +118,59 @@ fn without_ids(export: &str) -> Vec<serde_json::Value> {
 
 db_test!(
     importing_the_same_file_twice_updates_in_place,
-    TestOptions::empty(),
-    |app| {
-        let file = Catalogue::new()
-            .producer("p", "HTX", "COOPERATIVE", wards::HA_TINH)
-            .product(
-                ProductSpec::new("a", "A", "p", wards::HA_TINH, "I.4.a")
-                    .certs(vec![valid_cert(4), cert(3, 1500, -400)]),
-            )
-            .jsonl();
-        let first = app.import(&file).await.unwrap();
-        assert_eq!(
-            (
-                first.producers_created,
-                first.products_created,
-                first.certifications
-            ),
-            (1, 1, 2)
-        );
-        let second = app.import(&file).await.unwrap();
-        assert_eq!(
-            (
-                second.producers_updated,
-                second.products_updated,
-                second.products_created
-            ),
-            (1, 1, 0)
-        );
-        assert_eq!(product::Entity::find().count(&app.db).await.unwrap(), 1);
-        assert_eq!(
-            ocop_entities::certification::Entity::find()
-                .count(&app.db)
-                .await
-                .unwrap(),
-            2
-        );
-        assert!(
-            change_log::Entity::find().count(&app.db).await.unwrap() >= 2,
-            "every import records its records in the change log"
-        );
-    }
+    TestOptions::empty()
 );
+async fn importing_the_same_file_twice_updates_in_place(app: TestApp) {
+    let file = Catalogue::new()
+        .producer("p", "HTX", "COOPERATIVE", wards::HA_TINH)
+        .product(
+            ProductSpec::new("a", "A", "p", wards::HA_TINH, "I.4.a")
+                .certs(vec![valid_cert(4), cert(3, 1500, -400)]),
+        )
+        .jsonl();
+    let first = app.import(&file).await.unwrap();
+    assert_eq!(
+        (
+            first.producers_created,
+            first.products_created,
+            first.certifications
+        ),
+        (1, 1, 2)
+    );
+    let second = app.import(&file).await.unwrap();
+    assert_eq!(
+        (
+            second.producers_updated,
+            second.products_updated,
+            second.products_created
+        ),
+        (1, 1, 0)
+    );
+    assert_eq!(product::Entity::find().count(&app.db).await.unwrap(), 1);
+    assert_eq!(
+        ocop_entities::certification::Entity::find()
+            .count(&app.db)
+            .await
+            .unwrap(),
+        2
+    );
+    assert!(
+        change_log::Entity::find().count(&app.db).await.unwrap() >= 2,
+        "every import records its records in the change log"
+    );
+}
 
 db_test!(
     an_import_reports_every_bad_record_and_writes_nothing,
-    TestOptions::empty(),
-    |app| {
-        let good_cert = valid_cert(4);
-        let mut band = valid_cert(5);
-        band["score"] = json!(75);
-        let mut backwards = valid_cert(4);
-        backwards["expiresOn"] = json!("2000-01-01");
-        let file = Catalogue::new()
+    TestOptions::empty()
+);
+async fn an_import_reports_every_bad_record_and_writes_nothing(app: TestApp) {
+    let good_cert = valid_cert(4);
+    let mut band = valid_cert(5);
+    band["score"] = json!(75);
+    let mut backwards = valid_cert(4);
+    backwards["expiresOn"] = json!("2000-01-01");
+    let file = Catalogue::new()
         .producer("p", "HTX", "COOPERATIVE", wards::HA_TINH) // line 1: fine
         .raw(json!({"type": "producer", "slug": "Bad Slug", "name": "X", "kind": "COOPERATIVE", "wardCode": wards::HA_TINH})) // 2
         .raw(json!({"type": "producer", "slug": "q", "name": "X", "kind": "COMPANY", "wardCode": "99999"})) // 3
@@ -186,55 +187,54 @@ db_test!(
         .raw(json!({"type": "producer", "slug": "r", "name": "R", "kind": "HOUSEHOLD", "wardCode": wards::HA_TINH, "email": "not-an-email"})) // 14
         .jsonl()
         + "{ this is not json\n"; // 15
-        let Err(ImportError::Invalid(errors)) = app.import(&file).await else {
-            panic!("the import must fail")
-        };
-        let found: BTreeSet<(usize, String)> =
-            errors.iter().map(|e| (e.line, e.field.clone())).collect();
-        let expected = [
-            (2, "slug"),
-            (3, "kind"),
-            (3, "wardCode"),
-            (4, "categoryCode"),
-            (5, "producer"),
-            (6, "certifications[1].score"),
-            (7, "certifications[0].expiresOn"),
-            (8, "colour"),
-            (9, "name"),
-            (10, "priceMinVnd"),
-            (11, "location"),
-            (11, "listings[0].product"),
-            (12, "type"),
-            (13, "slug"),
-            (14, "email"),
-            (15, "-"),
-        ];
-        for (line, field) in expected {
-            assert!(
-                found.contains(&(line, field.to_owned())),
-                "expected an error at line {line} on {field}; got {errors:#?}"
-            );
-        }
+    let Err(ImportError::Invalid(errors)) = app.import(&file).await else {
+        panic!("the import must fail")
+    };
+    let found: BTreeSet<(usize, String)> =
+        errors.iter().map(|e| (e.line, e.field.clone())).collect();
+    let expected = [
+        (2, "slug"),
+        (3, "kind"),
+        (3, "wardCode"),
+        (4, "categoryCode"),
+        (5, "producer"),
+        (6, "certifications[1].score"),
+        (7, "certifications[0].expiresOn"),
+        (8, "colour"),
+        (9, "name"),
+        (10, "priceMinVnd"),
+        (11, "location"),
+        (11, "listings[0].product"),
+        (12, "type"),
+        (13, "slug"),
+        (14, "email"),
+        (15, "-"),
+    ];
+    for (line, field) in expected {
         assert!(
-            errors.iter().all(|e| e.line != 1),
-            "line 1 is valid: {errors:#?}"
+            found.contains(&(line, field.to_owned())),
+            "expected an error at line {line} on {field}; got {errors:#?}"
         );
-        assert!(
-            errors
-                .iter()
-                .any(|e| e.reason.contains("is a group, not a product set"))
-        );
-        assert_eq!(
-            ocop_entities::producer::Entity::find()
-                .count(&app.db)
-                .await
-                .unwrap(),
-            0,
-            "nothing was written"
-        );
-        assert_eq!(change_log::Entity::find().count(&app.db).await.unwrap(), 0);
     }
-);
+    assert!(
+        errors.iter().all(|e| e.line != 1),
+        "line 1 is valid: {errors:#?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.reason.contains("is a group, not a product set"))
+    );
+    assert_eq!(
+        ocop_entities::producer::Entity::find()
+            .count(&app.db)
+            .await
+            .unwrap(),
+        0,
+        "nothing was written"
+    );
+    assert_eq!(change_log::Entity::find().count(&app.db).await.unwrap(), 0);
+}
 
 /// Right after a bulk import, PostgreSQL plans with the statistics of empty tables until
 /// autovacuum analyzes them, and reads run many times slower meanwhile: the import analyzes

@@ -150,258 +150,258 @@ fn set(items: &[&str]) -> BTreeSet<String> {
 
 db_test!(
     each_certification_filter_selects_its_products,
-    TestOptions::empty(),
-    |app| {
-        seeded(&app).await;
-        let cases: &[(Value, &[&str])] = &[
-            (
-                json!({}),
-                &["a-nuoc-mam", "b-nuoc-mam", "c-che", "d-ngoc-trai"],
-            ),
-            (
-                json!({"filter": {"certification": "VALID"}}),
-                &["a-nuoc-mam", "b-nuoc-mam", "c-che", "d-ngoc-trai"],
-            ),
-            (
-                json!({"filter": {"certification": "EXPIRING_SOON"}}),
-                &["c-che"],
-            ),
-            (json!({"filter": {"certification": "EXPIRED"}}), &["e-ruou"]),
-            (json!({"filter": {"certification": "REVOKED"}}), &["f-keo"]),
-            (json!({"filter": {"certification": "NONE"}}), &["g-gom"]),
-            (
-                json!({"filter": {"certification": "ANY"}}),
-                &[
-                    "a-nuoc-mam",
-                    "b-nuoc-mam",
-                    "c-che",
-                    "d-ngoc-trai",
-                    "e-ruou",
-                    "f-keo",
-                    "g-gom",
-                ],
-            ),
-        ];
-        for (variables, expected) in cases {
-            assert_eq!(
-                slugs(&app, variables.clone()).await,
-                set(expected),
-                "{variables}"
-            );
-        }
-    }
+    TestOptions::empty()
 );
+async fn each_certification_filter_selects_its_products(app: TestApp) {
+    seeded(&app).await;
+    let cases: &[(Value, &[&str])] = &[
+        (
+            json!({}),
+            &["a-nuoc-mam", "b-nuoc-mam", "c-che", "d-ngoc-trai"],
+        ),
+        (
+            json!({"filter": {"certification": "VALID"}}),
+            &["a-nuoc-mam", "b-nuoc-mam", "c-che", "d-ngoc-trai"],
+        ),
+        (
+            json!({"filter": {"certification": "EXPIRING_SOON"}}),
+            &["c-che"],
+        ),
+        (json!({"filter": {"certification": "EXPIRED"}}), &["e-ruou"]),
+        (json!({"filter": {"certification": "REVOKED"}}), &["f-keo"]),
+        (json!({"filter": {"certification": "NONE"}}), &["g-gom"]),
+        (
+            json!({"filter": {"certification": "ANY"}}),
+            &[
+                "a-nuoc-mam",
+                "b-nuoc-mam",
+                "c-che",
+                "d-ngoc-trai",
+                "e-ruou",
+                "f-keo",
+                "g-gom",
+            ],
+        ),
+    ];
+    for (variables, expected) in cases {
+        assert_eq!(
+            slugs(&app, variables.clone()).await,
+            set(expected),
+            "{variables}"
+        );
+    }
+}
 
 db_test!(
     each_attribute_filter_selects_its_products,
-    TestOptions::empty(),
-    |app| {
-        seeded(&app).await;
-        let data = app
-            .data("{ outlets { edges { node { id slug } } } }", json!({}))
-            .await;
-        let outlet_id = data["outlets"]["edges"][0]["node"]["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
-        let cases: Vec<(Value, &[&str])> = vec![
-            (
-                json!({"filter": {"provinceCodes": ["42"]}}),
-                &["b-nuoc-mam", "c-che"],
-            ),
-            (
-                json!({"filter": {"provinceCodes": ["42", "91"]}}),
-                &["a-nuoc-mam", "b-nuoc-mam", "c-che"],
-            ),
-            (
-                json!({"filter": {"regionCodes": ["DBSH"]}}),
-                &["d-ngoc-trai"],
-            ),
-            (
-                json!({"filter": {"regionCodes": ["DBSH"], "certification": "ANY"}}),
-                &["d-ngoc-trai", "e-ruou", "f-keo", "g-gom"],
-            ),
-            (
-                json!({"filter": {"regionCodes": ["DBSCL"]}}),
-                &["a-nuoc-mam"],
-            ),
-            (
-                json!({"filter": {"categoryCodes": ["I"]}}),
-                &["a-nuoc-mam", "b-nuoc-mam", "c-che"],
-            ),
-            (
-                json!({"filter": {"categoryCodes": ["I.4"]}}),
-                &["a-nuoc-mam", "b-nuoc-mam"],
-            ),
-            (
-                json!({"filter": {"categoryCodes": ["I.4.a"]}}),
-                &["a-nuoc-mam", "b-nuoc-mam"],
-            ),
-            (
-                json!({"filter": {"categoryCodes": ["IV", "I.5"]}}),
-                &["c-che", "d-ngoc-trai"],
-            ),
-            (json!({"filter": {"categoryCodes": ["II"]}}), &[]),
-            (
-                json!({"filter": {"minStars": 5}}),
-                &["a-nuoc-mam", "d-ngoc-trai"],
-            ),
-            (
-                json!({"filter": {"minStars": 4}}),
-                &["a-nuoc-mam", "c-che", "d-ngoc-trai"],
-            ),
-            (
-                json!({"filter": {"producerKinds": ["COOPERATIVE"]}}),
-                &["b-nuoc-mam", "c-che"],
-            ),
-            (
-                json!({"filter": {"producerKinds": ["COOPERATIVE_GROUP", "ENTERPRISE"]}}),
-                &["a-nuoc-mam", "d-ngoc-trai"],
-            ),
-            (
-                json!({"filter": {"producerKinds": ["HOUSEHOLD"], "certification": "ANY"}}),
-                &["e-ruou", "g-gom"],
-            ),
-            (
-                json!({"filter": {"outletId": outlet_id}}),
-                &["a-nuoc-mam", "d-ngoc-trai"],
-            ),
-            (
-                json!({"filter": {"updatedSince": "2026-03-01T00:00:00Z"}}),
-                &["c-che", "d-ngoc-trai"],
-            ),
-            (
-                json!({"filter": {"updatedSince": "2026-03-01T00:00:01Z", "certification": "ANY"}}),
-                &["d-ngoc-trai", "e-ruou", "f-keo", "g-gom"],
-            ),
-            (
-                json!({"filter": {"provinceCodes": ["42"], "minStars": 4}}),
-                &["c-che"],
-            ),
-        ];
-        for (variables, expected) in cases {
-            assert_eq!(
-                slugs(&app, variables.clone()).await,
-                set(expected),
-                "{variables}"
-            );
-        }
-    }
+    TestOptions::empty()
 );
+async fn each_attribute_filter_selects_its_products(app: TestApp) {
+    seeded(&app).await;
+    let data = app
+        .data("{ outlets { edges { node { id slug } } } }", json!({}))
+        .await;
+    let outlet_id = data["outlets"]["edges"][0]["node"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let cases: Vec<(Value, &[&str])> = vec![
+        (
+            json!({"filter": {"provinceCodes": ["42"]}}),
+            &["b-nuoc-mam", "c-che"],
+        ),
+        (
+            json!({"filter": {"provinceCodes": ["42", "91"]}}),
+            &["a-nuoc-mam", "b-nuoc-mam", "c-che"],
+        ),
+        (
+            json!({"filter": {"regionCodes": ["DBSH"]}}),
+            &["d-ngoc-trai"],
+        ),
+        (
+            json!({"filter": {"regionCodes": ["DBSH"], "certification": "ANY"}}),
+            &["d-ngoc-trai", "e-ruou", "f-keo", "g-gom"],
+        ),
+        (
+            json!({"filter": {"regionCodes": ["DBSCL"]}}),
+            &["a-nuoc-mam"],
+        ),
+        (
+            json!({"filter": {"categoryCodes": ["I"]}}),
+            &["a-nuoc-mam", "b-nuoc-mam", "c-che"],
+        ),
+        (
+            json!({"filter": {"categoryCodes": ["I.4"]}}),
+            &["a-nuoc-mam", "b-nuoc-mam"],
+        ),
+        (
+            json!({"filter": {"categoryCodes": ["I.4.a"]}}),
+            &["a-nuoc-mam", "b-nuoc-mam"],
+        ),
+        (
+            json!({"filter": {"categoryCodes": ["IV", "I.5"]}}),
+            &["c-che", "d-ngoc-trai"],
+        ),
+        (json!({"filter": {"categoryCodes": ["II"]}}), &[]),
+        (
+            json!({"filter": {"minStars": 5}}),
+            &["a-nuoc-mam", "d-ngoc-trai"],
+        ),
+        (
+            json!({"filter": {"minStars": 4}}),
+            &["a-nuoc-mam", "c-che", "d-ngoc-trai"],
+        ),
+        (
+            json!({"filter": {"producerKinds": ["COOPERATIVE"]}}),
+            &["b-nuoc-mam", "c-che"],
+        ),
+        (
+            json!({"filter": {"producerKinds": ["COOPERATIVE_GROUP", "ENTERPRISE"]}}),
+            &["a-nuoc-mam", "d-ngoc-trai"],
+        ),
+        (
+            json!({"filter": {"producerKinds": ["HOUSEHOLD"], "certification": "ANY"}}),
+            &["e-ruou", "g-gom"],
+        ),
+        (
+            json!({"filter": {"outletId": outlet_id}}),
+            &["a-nuoc-mam", "d-ngoc-trai"],
+        ),
+        (
+            json!({"filter": {"updatedSince": "2026-03-01T00:00:00Z"}}),
+            &["c-che", "d-ngoc-trai"],
+        ),
+        (
+            json!({"filter": {"updatedSince": "2026-03-01T00:00:01Z", "certification": "ANY"}}),
+            &["d-ngoc-trai", "e-ruou", "f-keo", "g-gom"],
+        ),
+        (
+            json!({"filter": {"provinceCodes": ["42"], "minStars": 4}}),
+            &["c-che"],
+        ),
+    ];
+    for (variables, expected) in cases {
+        assert_eq!(
+            slugs(&app, variables.clone()).await,
+            set(expected),
+            "{variables}"
+        );
+    }
+}
 
 db_test!(
     drafts_and_archived_products_are_never_listed,
-    TestOptions::empty(),
-    |app| {
-        seeded(&app).await;
-        let all = slugs(
-            &app,
-            json!({"filter": {"certification": "ANY"}, "first": 100}),
-        )
-        .await;
-        assert!(!all.contains("h-draft") && !all.contains("i-archived"));
-        let data = app.data("{ product(slug: \"h-draft\") { slug } archived: product(slug: \"i-archived\") { slug } }", json!({})).await;
-        assert!(data["product"].is_null() && data["archived"].is_null());
-    }
+    TestOptions::empty()
 );
+async fn drafts_and_archived_products_are_never_listed(app: TestApp) {
+    seeded(&app).await;
+    let all = slugs(
+        &app,
+        json!({"filter": {"certification": "ANY"}, "first": 100}),
+    )
+    .await;
+    assert!(!all.contains("h-draft") && !all.contains("i-archived"));
+    let data = app.data("{ product(slug: \"h-draft\") { slug } archived: product(slug: \"i-archived\") { slug } }", json!({})).await;
+    assert!(data["product"].is_null() && data["archived"].is_null());
+}
 
 db_test!(
     bad_filters_are_rejected_with_the_offending_field,
-    TestOptions::empty(),
-    |app| {
-        let cases = [
-            (
-                json!({"filter": {"provinceCodes": ["99"]}}),
-                "filter.provinceCodes",
-            ),
-            (
-                json!({"filter": {"regionCodes": ["NOWHERE"]}}),
-                "filter.regionCodes",
-            ),
-            (
-                json!({"filter": {"categoryCodes": ["XX.9"]}}),
-                "filter.categoryCodes",
-            ),
-            (json!({"filter": {"minStars": 7}}), "filter.minStars"),
-            (json!({"filter": {"outletId": "abc"}}), "filter.outletId"),
-            (json!({"first": -1}), "first"),
-            (json!({"after": "not-a-cursor"}), "after"),
-        ];
-        for (variables, field) in cases {
-            let response = app.gql(LIST, variables.clone()).await;
-            assert_eq!(response.error_codes(), ["BAD_USER_INPUT"], "{variables}");
-            assert_eq!(response.error_field(), Some(field), "{variables}");
-        }
-    }
+    TestOptions::empty()
 );
+async fn bad_filters_are_rejected_with_the_offending_field(app: TestApp) {
+    let cases = [
+        (
+            json!({"filter": {"provinceCodes": ["99"]}}),
+            "filter.provinceCodes",
+        ),
+        (
+            json!({"filter": {"regionCodes": ["NOWHERE"]}}),
+            "filter.regionCodes",
+        ),
+        (
+            json!({"filter": {"categoryCodes": ["XX.9"]}}),
+            "filter.categoryCodes",
+        ),
+        (json!({"filter": {"minStars": 7}}), "filter.minStars"),
+        (json!({"filter": {"outletId": "abc"}}), "filter.outletId"),
+        (json!({"first": -1}), "first"),
+        (json!({"after": "not-a-cursor"}), "after"),
+    ];
+    for (variables, field) in cases {
+        let response = app.gql(LIST, variables.clone()).await;
+        assert_eq!(response.error_codes(), ["BAD_USER_INPUT"], "{variables}");
+        assert_eq!(response.error_field(), Some(field), "{variables}");
+    }
+}
 
 db_test!(
     sort_orders_are_stars_then_name_then_newest,
-    TestOptions::empty(),
-    |app| {
-        seeded(&app).await;
-        let order = |data: Value| -> Vec<String> {
-            data["products"]["edges"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|e| e["node"]["slug"].as_str().unwrap().to_owned())
-                .collect()
-        };
-        let stars = order(app.data(LIST, json!({"sort": "STARS_DESC"})).await);
-        assert_eq!(stars, ["a-nuoc-mam", "d-ngoc-trai", "c-che", "b-nuoc-mam"]);
-        let any_stars = order(
-            app.data(
-                LIST,
-                json!({"sort": "STARS_DESC", "filter": {"certification": "ANY"}}),
-            )
-            .await,
-        );
-        assert_eq!(
-            &any_stars[..4],
-            ["a-nuoc-mam", "d-ngoc-trai", "c-che", "b-nuoc-mam"],
-            "products without a valid certificate sort last"
-        );
-        let names = order(
-            app.data(
-                LIST,
-                json!({"sort": "NAME_ASC", "filter": {"certification": "ANY"}}),
-            )
-            .await,
-        );
-        assert_eq!(
-            names,
-            [
-                "c-che",
-                "g-gom",
-                "f-keo",
-                "d-ngoc-trai",
-                "b-nuoc-mam",
-                "a-nuoc-mam",
-                "e-ruou"
-            ]
-        );
-        let newest = order(
-            app.data(
-                LIST,
-                json!({"sort": "NEWEST", "filter": {"certification": "ANY"}}),
-            )
-            .await,
-        );
-        assert_eq!(
-            newest,
-            [
-                "g-gom",
-                "f-keo",
-                "e-ruou",
-                "d-ngoc-trai",
-                "c-che",
-                "b-nuoc-mam",
-                "a-nuoc-mam"
-            ]
-        );
-    }
+    TestOptions::empty()
 );
+async fn sort_orders_are_stars_then_name_then_newest(app: TestApp) {
+    seeded(&app).await;
+    let order = |data: Value| -> Vec<String> {
+        data["products"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["node"]["slug"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let stars = order(app.data(LIST, json!({"sort": "STARS_DESC"})).await);
+    assert_eq!(stars, ["a-nuoc-mam", "d-ngoc-trai", "c-che", "b-nuoc-mam"]);
+    let any_stars = order(
+        app.data(
+            LIST,
+            json!({"sort": "STARS_DESC", "filter": {"certification": "ANY"}}),
+        )
+        .await,
+    );
+    assert_eq!(
+        &any_stars[..4],
+        ["a-nuoc-mam", "d-ngoc-trai", "c-che", "b-nuoc-mam"],
+        "products without a valid certificate sort last"
+    );
+    let names = order(
+        app.data(
+            LIST,
+            json!({"sort": "NAME_ASC", "filter": {"certification": "ANY"}}),
+        )
+        .await,
+    );
+    assert_eq!(
+        names,
+        [
+            "c-che",
+            "g-gom",
+            "f-keo",
+            "d-ngoc-trai",
+            "b-nuoc-mam",
+            "a-nuoc-mam",
+            "e-ruou"
+        ]
+    );
+    let newest = order(
+        app.data(
+            LIST,
+            json!({"sort": "NEWEST", "filter": {"certification": "ANY"}}),
+        )
+        .await,
+    );
+    assert_eq!(
+        newest,
+        [
+            "g-gom",
+            "f-keo",
+            "e-ruou",
+            "d-ngoc-trai",
+            "c-che",
+            "b-nuoc-mam",
+            "a-nuoc-mam"
+        ]
+    );
+}
 
 /// 150 products in three provinces with stars 3–5, some sharing a creation time.
 fn big_catalogue() -> Catalogue {
@@ -446,77 +446,77 @@ async fn walk(app: &TestApp, sort: &str, first: i64) -> (Vec<String>, u64) {
 
 db_test!(
     walking_every_page_returns_every_product_exactly_once,
-    TestOptions::empty(),
-    |app| {
-        app.import(&big_catalogue().jsonl()).await.unwrap();
-        for sort in ["NEWEST", "STARS_DESC", "NAME_ASC"] {
-            let (seen, total) = walk(&app, sort, 7).await;
-            assert_eq!(total, 150, "{sort}");
-            assert_eq!(seen.len(), 150, "{sort}: every product once");
-            let unique: BTreeSet<_> = seen.iter().collect();
-            assert_eq!(unique.len(), 150, "{sort}: no product twice");
-        }
-    }
+    TestOptions::empty()
 );
+async fn walking_every_page_returns_every_product_exactly_once(app: TestApp) {
+    app.import(&big_catalogue().jsonl()).await.unwrap();
+    for sort in ["NEWEST", "STARS_DESC", "NAME_ASC"] {
+        let (seen, total) = walk(&app, sort, 7).await;
+        assert_eq!(total, 150, "{sort}");
+        assert_eq!(seen.len(), 150, "{sort}: every product once");
+        let unique: BTreeSet<_> = seen.iter().collect();
+        assert_eq!(unique.len(), 150, "{sort}: no product twice");
+    }
+}
 
 db_test!(
     page_size_defaults_to_20_and_is_capped_at_100,
-    TestOptions::empty(),
-    |app| {
-        app.import(&big_catalogue().jsonl()).await.unwrap();
-        let default = app.data(LIST, json!({})).await;
-        assert_eq!(default["products"]["edges"].as_array().unwrap().len(), 20);
-        let huge = app.data(LIST, json!({"first": 100000})).await;
-        assert_eq!(huge["products"]["edges"].as_array().unwrap().len(), 100);
-        assert_eq!(huge["products"]["pageInfo"]["hasNextPage"], true);
-        let zero = app.data(LIST, json!({"first": 0})).await;
-        assert_eq!(zero["products"]["edges"].as_array().unwrap().len(), 0);
-        assert_eq!(zero["products"]["totalCount"], 150);
-    }
+    TestOptions::empty()
 );
+async fn page_size_defaults_to_20_and_is_capped_at_100(app: TestApp) {
+    app.import(&big_catalogue().jsonl()).await.unwrap();
+    let default = app.data(LIST, json!({})).await;
+    assert_eq!(default["products"]["edges"].as_array().unwrap().len(), 20);
+    let huge = app.data(LIST, json!({"first": 100000})).await;
+    assert_eq!(huge["products"]["edges"].as_array().unwrap().len(), 100);
+    assert_eq!(huge["products"]["pageInfo"]["hasNextPage"], true);
+    let zero = app.data(LIST, json!({"first": 0})).await;
+    assert_eq!(zero["products"]["edges"].as_array().unwrap().len(), 0);
+    assert_eq!(zero["products"]["totalCount"], 150);
+}
 
 db_test!(
     cursors_stay_stable_when_products_are_added,
-    TestOptions::empty(),
-    |app| {
-        app.import(&big_catalogue().jsonl()).await.unwrap();
-        let first = app
-            .data(LIST, json!({"first": 10, "sort": "NAME_ASC"}))
-            .await;
-        let end = first["products"]["pageInfo"]["endCursor"]
-            .as_str()
-            .unwrap()
-            .to_owned();
-        let expected = app
-            .data(LIST, json!({"first": 10, "sort": "NAME_ASC", "after": end}))
-            .await;
-        // Products that sort before and after the cursor arrive in between.
-        let newcomers = Catalogue::new()
-            .product(ProductSpec::new(
-                "aaa-dau-tien",
-                "A đầu tiên",
-                "p",
-                wards::HA_TINH,
-                "I.1.a",
-            ))
-            .product(ProductSpec::new(
-                "zzz-cuoi-cung",
-                "Z cuối cùng",
-                "p",
-                wards::HA_TINH,
-                "I.1.a",
-            ));
-        app.import(&newcomers.jsonl()).await.unwrap();
-        let second = app
-            .data(LIST, json!({"first": 10, "sort": "NAME_ASC", "after": end}))
-            .await;
-        assert_eq!(second["products"]["edges"], expected["products"]["edges"]);
-        let cursor_of_other_sort = app
-            .gql(LIST, json!({"first": 10, "sort": "NEWEST", "after": end}))
-            .await;
-        assert_eq!(cursor_of_other_sort.error_codes(), ["BAD_USER_INPUT"]);
-    }
+    TestOptions::empty()
 );
+async fn cursors_stay_stable_when_products_are_added(app: TestApp) {
+    app.import(&big_catalogue().jsonl()).await.unwrap();
+    let first = app
+        .data(LIST, json!({"first": 10, "sort": "NAME_ASC"}))
+        .await;
+    let end = first["products"]["pageInfo"]["endCursor"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let expected = app
+        .data(LIST, json!({"first": 10, "sort": "NAME_ASC", "after": end}))
+        .await;
+    // Products that sort before and after the cursor arrive in between.
+    let newcomers = Catalogue::new()
+        .product(ProductSpec::new(
+            "aaa-dau-tien",
+            "A đầu tiên",
+            "p",
+            wards::HA_TINH,
+            "I.1.a",
+        ))
+        .product(ProductSpec::new(
+            "zzz-cuoi-cung",
+            "Z cuối cùng",
+            "p",
+            wards::HA_TINH,
+            "I.1.a",
+        ));
+    app.import(&newcomers.jsonl()).await.unwrap();
+    let second = app
+        .data(LIST, json!({"first": 10, "sort": "NAME_ASC", "after": end}))
+        .await;
+    assert_eq!(second["products"]["edges"], expected["products"]["edges"]);
+    let cursor_of_other_sort = app
+        .gql(LIST, json!({"first": 10, "sort": "NEWEST", "after": end}))
+        .await;
+    assert_eq!(cursor_of_other_sort.error_codes(), ["BAD_USER_INPUT"]);
+}
 
 async fn total(app: &TestApp, filter: Value) -> u64 {
     app.data(LIST, json!({"filter": filter, "first": 1})).await["products"]["totalCount"]
@@ -526,63 +526,63 @@ async fn total(app: &TestApp, filter: Value) -> u64 {
 
 db_test!(
     total_counts_follow_every_change_whoever_makes_it,
-    TestOptions::empty(),
-    |app| {
-        app.import(&catalogue().jsonl()).await.unwrap();
-        let valid = total(&app, json!({})).await;
-        let in_ha_tinh = total(&app, json!({"provinceCodes": ["42"]})).await;
-        assert_eq!(
-            total(&app, json!({})).await,
-            valid,
-            "a repeated count agrees"
-        );
-        // Another process (here the importer, straight into the database) adds products.
-        app.import(
-            &Catalogue::new()
-                .producer("p-new", "HTX Mới", "COOPERATIVE", wards::HA_TINH)
-                .product(ProductSpec::new(
-                    "moi-1",
-                    "Kẹo cu đơ mới",
-                    "p-new",
-                    wards::HA_TINH,
-                    "I.3.c",
-                ))
-                .product(ProductSpec::new(
-                    "moi-2",
-                    "Nhút Thanh Chương mới",
-                    "p-new",
-                    wards::HA_TINH,
-                    "I.3.c",
-                ))
-                .jsonl(),
-        )
-        .await
-        .unwrap();
-        assert_eq!(total(&app, json!({})).await, valid + 2);
-        assert_eq!(
-            total(&app, json!({"provinceCodes": ["42"]})).await,
-            in_ha_tinh + 2
-        );
-        // A write through the API takes one away.
-        let admin = app
-            .key(ocop_entities::api_key::Role::Admin, &[], None)
-            .await;
-        let id = app
-            .data("{ product(slug: \"moi-1\") { id } }", json!({}))
-            .await["product"]["id"]
-            .clone();
-        let archived = app
-            .gql_as(
-                Some(&admin),
-                "mutation($id: ID!) { archiveProduct(id: $id) { id } }",
-                json!({"id": id}),
-            )
-            .await;
-        assert!(archived.error_codes().is_empty(), "{}", archived.body);
-        assert_eq!(total(&app, json!({})).await, valid + 1);
-        assert_eq!(
-            total(&app, json!({"provinceCodes": ["42"]})).await,
-            in_ha_tinh + 1
-        );
-    }
+    TestOptions::empty()
 );
+async fn total_counts_follow_every_change_whoever_makes_it(app: TestApp) {
+    app.import(&catalogue().jsonl()).await.unwrap();
+    let valid = total(&app, json!({})).await;
+    let in_ha_tinh = total(&app, json!({"provinceCodes": ["42"]})).await;
+    assert_eq!(
+        total(&app, json!({})).await,
+        valid,
+        "a repeated count agrees"
+    );
+    // Another process (here the importer, straight into the database) adds products.
+    app.import(
+        &Catalogue::new()
+            .producer("p-new", "HTX Mới", "COOPERATIVE", wards::HA_TINH)
+            .product(ProductSpec::new(
+                "moi-1",
+                "Kẹo cu đơ mới",
+                "p-new",
+                wards::HA_TINH,
+                "I.3.c",
+            ))
+            .product(ProductSpec::new(
+                "moi-2",
+                "Nhút Thanh Chương mới",
+                "p-new",
+                wards::HA_TINH,
+                "I.3.c",
+            ))
+            .jsonl(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(total(&app, json!({})).await, valid + 2);
+    assert_eq!(
+        total(&app, json!({"provinceCodes": ["42"]})).await,
+        in_ha_tinh + 2
+    );
+    // A write through the API takes one away.
+    let admin = app
+        .key(ocop_entities::api_key::Role::Admin, &[], None)
+        .await;
+    let id = app
+        .data("{ product(slug: \"moi-1\") { id } }", json!({}))
+        .await["product"]["id"]
+        .clone();
+    let archived = app
+        .gql_as(
+            Some(&admin),
+            "mutation($id: ID!) { archiveProduct(id: $id) { id } }",
+            json!({"id": id}),
+        )
+        .await;
+    assert!(archived.error_codes().is_empty(), "{}", archived.body);
+    assert_eq!(total(&app, json!({})).await, valid + 1);
+    assert_eq!(
+        total(&app, json!({"provinceCodes": ["42"]})).await,
+        in_ha_tinh + 1
+    );
+}

@@ -110,177 +110,171 @@ async fn search_total(app: &TestApp, filter: &Value) -> i64 {
 
 db_test!(
     figures_agree_with_list_and_search_totals,
-    TestOptions::empty(),
-    |app| {
-        app.import(&catalogue().jsonl()).await.unwrap();
-        app.wait_for_sync(Duration::from_secs(30)).await;
-        let filters = [
-            json!({}),
-            json!({ "provinceCodes": ["42"] }),
-            json!({ "categoryCodes": ["I"] }),
-            json!({ "categoryCodes": ["I.4.a"], "minStars": 4 }),
-            json!({ "producerKinds": ["ENTERPRISE", "HOUSEHOLD"] }),
-            json!({ "regionCodes": ["DBSH"] }),
-        ];
-        for filter in filters {
-            let total = statistics(&app, json!({ "f": filter })).await;
-            let row = &total["rows"][0];
-            let listed = list_total(&app, &filter).await;
-            assert_eq!(row["products"], listed, "{filter}");
-            assert_eq!(search_total(&app, &filter).await, listed, "{filter}");
-            let by_stars = row["threeStars"].as_i64().unwrap()
-                + row["fourStars"].as_i64().unwrap()
-                + row["fiveStars"].as_i64().unwrap();
-            assert_eq!(by_stars, listed, "{filter}");
-            // Grouped by province: the rows add up, and each agrees with the list of its province.
-            let grouped =
-                statistics(&app, json!({ "f": filter, "g": ["PROVINCE", "STARS"] })).await;
-            let mut sum = 0;
-            for r in grouped["rows"].as_array().unwrap() {
-                let n = r["products"].as_i64().unwrap();
-                sum += n;
-                let mut narrowed = filter.clone();
-                narrowed["provinceCodes"] = json!([r["province"]["code"]]);
-                let stars = r["stars"].as_i64().unwrap();
-                let at_least = |s: i64| {
-                    let mut f = narrowed.clone();
-                    f["minStars"] = json!(s.max(filter["minStars"].as_i64().unwrap_or(0)));
-                    f
+    TestOptions::empty()
+);
+async fn figures_agree_with_list_and_search_totals(app: TestApp) {
+    app.import(&catalogue().jsonl()).await.unwrap();
+    app.wait_for_sync(Duration::from_secs(30)).await;
+    let filters = [
+        json!({}),
+        json!({ "provinceCodes": ["42"] }),
+        json!({ "categoryCodes": ["I"] }),
+        json!({ "categoryCodes": ["I.4.a"], "minStars": 4 }),
+        json!({ "producerKinds": ["ENTERPRISE", "HOUSEHOLD"] }),
+        json!({ "regionCodes": ["DBSH"] }),
+    ];
+    for filter in filters {
+        let total = statistics(&app, json!({ "f": filter })).await;
+        let row = &total["rows"][0];
+        let listed = list_total(&app, &filter).await;
+        assert_eq!(row["products"], listed, "{filter}");
+        assert_eq!(search_total(&app, &filter).await, listed, "{filter}");
+        let by_stars = row["threeStars"].as_i64().unwrap()
+            + row["fourStars"].as_i64().unwrap()
+            + row["fiveStars"].as_i64().unwrap();
+        assert_eq!(by_stars, listed, "{filter}");
+        // Grouped by province: the rows add up, and each agrees with the list of its province.
+        let grouped = statistics(&app, json!({ "f": filter, "g": ["PROVINCE", "STARS"] })).await;
+        let mut sum = 0;
+        for r in grouped["rows"].as_array().unwrap() {
+            let n = r["products"].as_i64().unwrap();
+            sum += n;
+            let mut narrowed = filter.clone();
+            narrowed["provinceCodes"] = json!([r["province"]["code"]]);
+            let stars = r["stars"].as_i64().unwrap();
+            let at_least = |s: i64| {
+                let mut f = narrowed.clone();
+                f["minStars"] = json!(s.max(filter["minStars"].as_i64().unwrap_or(0)));
+                f
+            };
+            let exactly = list_total(&app, &at_least(stars)).await
+                - if stars < 5 {
+                    list_total(&app, &at_least(stars + 1)).await
+                } else {
+                    0
                 };
-                let exactly = list_total(&app, &at_least(stars)).await
-                    - if stars < 5 {
-                        list_total(&app, &at_least(stars + 1)).await
-                    } else {
-                        0
-                    };
-                assert_eq!(n, exactly, "{filter}: {r}");
-            }
-            assert_eq!(sum, listed, "{filter}");
+            assert_eq!(n, exactly, "{filter}: {r}");
         }
-        let all = statistics(&app, json!({})).await;
-        assert_eq!(all["rows"][0]["products"], 6, "a b c d e renewed");
-        assert_eq!(all["rows"][0]["producers"], 3);
-        assert_eq!(all["rows"][0]["fiveStars"], 2, "c and renewed");
+        assert_eq!(sum, listed, "{filter}");
     }
-);
+    let all = statistics(&app, json!({})).await;
+    assert_eq!(all["rows"][0]["products"], 6, "a b c d e renewed");
+    assert_eq!(all["rows"][0]["producers"], 3);
+    assert_eq!(all["rows"][0]["fiveStars"], 2, "c and renewed");
+}
 
-db_test!(
-    a_past_date_is_judged_on_the_history,
-    TestOptions::empty(),
-    |app| {
-        app.import(&catalogue().jsonl()).await.unwrap();
-        let today = ocop_tests::fixtures::today();
-        let on = |days: i64| (today - chrono::Duration::days(days)).to_string();
-        // Twenty days ago: `renewed` had its 4★ certificate, `revoked` and `expired` were valid.
-        let past = statistics(&app, json!({ "asOf": on(20), "g": ["STARS"] })).await;
-        let stars: Vec<(i64, i64)> = past["rows"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| {
-                (
-                    r["stars"].as_i64().unwrap(),
-                    r["products"].as_i64().unwrap(),
-                )
-            })
-            .collect();
-        assert_eq!(
-            stars,
-            [(3, 2), (4, 4), (5, 2)],
-            "a+expired, b d e renewed, c revoked"
-        );
-        let now = statistics(&app, json!({ "g": ["STARS"] })).await;
-        let stars: Vec<(i64, i64)> = now["rows"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| {
-                (
-                    r["stars"].as_i64().unwrap(),
-                    r["products"].as_i64().unwrap(),
-                )
-            })
-            .collect();
-        assert_eq!(stars, [(3, 1), (4, 3), (5, 2)]);
-        // Yesterday by history agrees with the rule for today, but for what changed since.
-        let yesterday = statistics(&app, json!({ "asOf": on(1) })).await;
-        assert_eq!(yesterday["rows"][0]["products"], 7, "expired's last day");
-    }
-);
+db_test!(a_past_date_is_judged_on_the_history, TestOptions::empty());
+async fn a_past_date_is_judged_on_the_history(app: TestApp) {
+    app.import(&catalogue().jsonl()).await.unwrap();
+    let today = ocop_tests::fixtures::today();
+    let on = |days: i64| (today - chrono::Duration::days(days)).to_string();
+    // Twenty days ago: `renewed` had its 4★ certificate, `revoked` and `expired` were valid.
+    let past = statistics(&app, json!({ "asOf": on(20), "g": ["STARS"] })).await;
+    let stars: Vec<(i64, i64)> = past["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["stars"].as_i64().unwrap(),
+                r["products"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        stars,
+        [(3, 2), (4, 4), (5, 2)],
+        "a+expired, b d e renewed, c revoked"
+    );
+    let now = statistics(&app, json!({ "g": ["STARS"] })).await;
+    let stars: Vec<(i64, i64)> = now["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["stars"].as_i64().unwrap(),
+                r["products"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(stars, [(3, 1), (4, 3), (5, 2)]);
+    // Yesterday by history agrees with the rule for today, but for what changed since.
+    let yesterday = statistics(&app, json!({ "asOf": on(1) })).await;
+    assert_eq!(yesterday["rows"][0]["products"], 7, "expired's last day");
+}
 
-db_test!(
-    certificates_and_outlets_in_a_period,
-    TestOptions::empty(),
-    |app| {
-        app.import(&catalogue().jsonl()).await.unwrap();
-        let today = ocop_tests::fixtures::today();
-        let since = (today - chrono::Duration::days(30)).to_string();
-        let data = statistics(&app, json!({ "from": since, "to": today.to_string() })).await;
-        let row = &data["rows"][0];
-        assert_eq!(row["certificatesIssued"], 1, "renewed's new certificate");
-        assert_eq!(row["certificatesExpired"], 1, "expired's");
-        assert_eq!(row["certificatesRevoked"], 1);
-        assert_eq!(row["outlets"], 2);
-        let by_province = statistics(&app, json!({ "g": ["PROVINCE"] })).await;
-        let outlets: Vec<(String, Value)> = by_province["rows"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| {
-                (
-                    r["province"]["code"].as_str().unwrap().to_owned(),
-                    r["outlets"].clone(),
-                )
-            })
-            .collect();
-        assert!(outlets.contains(&("42".into(), json!(1))), "{outlets:?}");
-        assert!(outlets.contains(&("01".into(), json!(0))), "{outlets:?}");
-        let by_stars = statistics(&app, json!({ "g": ["STARS"] })).await;
+db_test!(certificates_and_outlets_in_a_period, TestOptions::empty());
+async fn certificates_and_outlets_in_a_period(app: TestApp) {
+    app.import(&catalogue().jsonl()).await.unwrap();
+    let today = ocop_tests::fixtures::today();
+    let since = (today - chrono::Duration::days(30)).to_string();
+    let data = statistics(&app, json!({ "from": since, "to": today.to_string() })).await;
+    let row = &data["rows"][0];
+    assert_eq!(row["certificatesIssued"], 1, "renewed's new certificate");
+    assert_eq!(row["certificatesExpired"], 1, "expired's");
+    assert_eq!(row["certificatesRevoked"], 1);
+    assert_eq!(row["outlets"], 2);
+    let by_province = statistics(&app, json!({ "g": ["PROVINCE"] })).await;
+    let outlets: Vec<(String, Value)> = by_province["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["province"]["code"].as_str().unwrap().to_owned(),
+                r["outlets"].clone(),
+            )
+        })
+        .collect();
+    assert!(outlets.contains(&("42".into(), json!(1))), "{outlets:?}");
+    assert!(outlets.contains(&("01".into(), json!(0))), "{outlets:?}");
+    let by_stars = statistics(&app, json!({ "g": ["STARS"] })).await;
+    assert!(
+        by_stars["rows"][0]["outlets"].is_null(),
+        "outlets have no stars"
+    );
+    let by_group = statistics(&app, json!({ "g": ["CATEGORY_GROUP", "PRODUCER_KIND"] })).await;
+    let groups: Vec<&str> = by_group["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["categoryGroup"]["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        groups.contains(&"I") && groups.contains(&"II"),
+        "{groups:?}"
+    );
+    // Groups folded from product sets count each producer once.
+    let rows: Vec<(String, String, i64, i64)> = by_group["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["categoryGroup"]["code"].as_str().unwrap().to_owned(),
+                r["producerKind"].as_str().unwrap().to_owned(),
+                r["products"].as_i64().unwrap(),
+                r["producers"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    for expected in [
+        ("I", "COOPERATIVE", 2, 1),
+        ("I", "ENTERPRISE", 2, 1),
+        ("I", "HOUSEHOLD", 1, 1),
+        ("II", "HOUSEHOLD", 1, 1),
+    ] {
+        let (g, k, p, n) = expected;
         assert!(
-            by_stars["rows"][0]["outlets"].is_null(),
-            "outlets have no stars"
+            rows.contains(&(g.into(), k.into(), p, n)),
+            "{expected:?} in {rows:?}"
         );
-        let by_group = statistics(&app, json!({ "g": ["CATEGORY_GROUP", "PRODUCER_KIND"] })).await;
-        let groups: Vec<&str> = by_group["rows"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["categoryGroup"]["code"].as_str().unwrap())
-            .collect();
-        assert!(
-            groups.contains(&"I") && groups.contains(&"II"),
-            "{groups:?}"
-        );
-        // Groups folded from product sets count each producer once.
-        let rows: Vec<(String, String, i64, i64)> = by_group["rows"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| {
-                (
-                    r["categoryGroup"]["code"].as_str().unwrap().to_owned(),
-                    r["producerKind"].as_str().unwrap().to_owned(),
-                    r["products"].as_i64().unwrap(),
-                    r["producers"].as_i64().unwrap(),
-                )
-            })
-            .collect();
-        for expected in [
-            ("I", "COOPERATIVE", 2, 1),
-            ("I", "ENTERPRISE", 2, 1),
-            ("I", "HOUSEHOLD", 1, 1),
-            ("II", "HOUSEHOLD", 1, 1),
-        ] {
-            let (g, k, p, n) = expected;
-            assert!(
-                rows.contains(&(g.into(), k.into(), p, n)),
-                "{expected:?} in {rows:?}"
-            );
-        }
     }
-);
+}
 
-db_test!(statistics_as_a_spreadsheet, TestOptions::empty(), |app| {
+db_test!(statistics_as_a_spreadsheet, TestOptions::empty());
+async fn statistics_as_a_spreadsheet(app: TestApp) {
     app.import(&catalogue().jsonl()).await.unwrap();
     let response = app
         .client()
@@ -329,9 +323,10 @@ db_test!(statistics_as_a_spreadsheet, TestOptions::empty(), |app| {
         let r = app.client().get(app.url(bad)).send().await.unwrap();
         assert_eq!(r.status(), 400, "{bad}");
     }
-});
+}
 
-db_test!(bad_statistics_requests, TestOptions::empty(), |app| {
+db_test!(bad_statistics_requests, TestOptions::empty());
+async fn bad_statistics_requests(app: TestApp) {
     for (variables, field) in [
         (
             json!({ "f": { "certification": "EXPIRED" } }),
@@ -354,4 +349,4 @@ db_test!(bad_statistics_requests, TestOptions::empty(), |app| {
         "one row of zeros"
     );
     assert_eq!(empty["rows"][0]["products"], 0);
-});
+}

@@ -85,7 +85,8 @@ async fn page(app: &TestApp, code: &str) -> (u16, String) {
     (status, response.text().await.unwrap())
 }
 
-db_test!(each_verdict_by_code, TestOptions::empty(), |app| {
+db_test!(each_verdict_by_code, TestOptions::empty());
+async fn each_verdict_by_code(app: TestApp) {
     app.import(&catalogue().jsonl()).await.unwrap();
     let codes = codes(&app).await;
     let cases = [
@@ -124,39 +125,37 @@ db_test!(each_verdict_by_code, TestOptions::empty(), |app| {
     // As a buyer might type it from the stamp: lower case, with dashes.
     let typed = verification_code::grouped(&codes["valid"][0]).to_lowercase();
     assert_eq!(verify(&app, &typed).await["verdict"], "VALID");
-});
+}
 
-db_test!(
-    unknown_codes_disclose_nothing,
-    TestOptions::empty(),
-    |app| {
-        app.import(&catalogue().jsonl()).await.unwrap();
-        let codes = codes(&app).await;
-        let draft = codes["draft"][0].clone();
-        for code in [verification_code::generate(), "not-a-code".into(), draft] {
-            let answer = verify(&app, &code).await;
-            assert_eq!(
-                answer,
-                json!({ "verdict": "UNKNOWN", "certificate": null }),
-                "{code}"
-            );
-            let (status, html) = page(&app, &code).await;
-            assert_eq!(status, 404);
-            assert!(html.contains("KHÔNG TÌM THẤY MÃ") && html.contains("UNKNOWN CODE"));
-            assert!(
-                !html.contains("Sản phẩm"),
-                "no product on an unknown code's page"
-            );
-        }
-        // Sequential ids are not codes.
-        let ids = certification::Entity::find().all(&app.db).await.unwrap();
-        for c in ids {
-            assert_eq!(verify(&app, &c.id.to_string()).await["verdict"], "UNKNOWN");
-        }
+db_test!(unknown_codes_disclose_nothing, TestOptions::empty());
+async fn unknown_codes_disclose_nothing(app: TestApp) {
+    app.import(&catalogue().jsonl()).await.unwrap();
+    let codes = codes(&app).await;
+    let draft = codes["draft"][0].clone();
+    for code in [verification_code::generate(), "not-a-code".into(), draft] {
+        let answer = verify(&app, &code).await;
+        assert_eq!(
+            answer,
+            json!({ "verdict": "UNKNOWN", "certificate": null }),
+            "{code}"
+        );
+        let (status, html) = page(&app, &code).await;
+        assert_eq!(status, 404);
+        assert!(html.contains("KHÔNG TÌM THẤY MÃ") && html.contains("UNKNOWN CODE"));
+        assert!(
+            !html.contains("Sản phẩm"),
+            "no product on an unknown code's page"
+        );
     }
-);
+    // Sequential ids are not codes.
+    let ids = certification::Entity::find().all(&app.db).await.unwrap();
+    for c in ids {
+        assert_eq!(verify(&app, &c.id.to_string()).await["verdict"], "UNKNOWN");
+    }
+}
 
-db_test!(lookup_by_printed_number, TestOptions::empty(), |app| {
+db_test!(lookup_by_printed_number, TestOptions::empty());
+async fn lookup_by_printed_number(app: TestApp) {
     app.import(&catalogue().jsonl()).await.unwrap();
     let answer = app
         .data(VERIFY, json!({ "number": " 123/GCN-OCOP " }))
@@ -175,7 +174,7 @@ db_test!(lookup_by_printed_number, TestOptions::empty(), |app| {
         let response = app.gql(VERIFY, variables.clone()).await;
         assert_eq!(response.error_codes(), ["BAD_USER_INPUT"], "{variables}");
     }
-});
+}
 
 db_test!(
     number_lookups_count_as_several_requests,
@@ -184,36 +183,37 @@ db_test!(
         anonymous_burst: 12,
         certificate_number_lookup_cost: 10,
         ..Default::default()
-    }),
-    |app| {
-        app.import(&catalogue().jsonl()).await.unwrap();
-        let code = codes(&app).await["valid"][0].clone();
-        let first = app.gql(VERIFY, json!({ "number": "123/GCN-OCOP" })).await;
-        assert!(first.error_codes().is_empty(), "{:?}", first.body);
-        // The number lookup took ten of the twelve: a few code lookups are left, not eleven.
-        let mut allowed = 0;
-        while allowed < 12 {
-            let r = app.gql(VERIFY, json!({ "code": code })).await;
-            if r.error_codes() == ["RATE_LIMITED"] {
-                assert_eq!(r.status, 429);
-                break;
-            }
-            assert!(r.error_codes().is_empty(), "{:?}", r.body);
-            allowed += 1;
-        }
-        assert!(allowed <= 3, "{allowed} code lookups after a number lookup");
-        // The page draws on the same allowance.
-        let page = app
-            .client()
-            .get(app.url(&format!("/v/{code}")))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(page.status(), 429);
-    }
+    })
 );
+async fn number_lookups_count_as_several_requests(app: TestApp) {
+    app.import(&catalogue().jsonl()).await.unwrap();
+    let code = codes(&app).await["valid"][0].clone();
+    let first = app.gql(VERIFY, json!({ "number": "123/GCN-OCOP" })).await;
+    assert!(first.error_codes().is_empty(), "{:?}", first.body);
+    // The number lookup took ten of the twelve: a few code lookups are left, not eleven.
+    let mut allowed = 0;
+    while allowed < 12 {
+        let r = app.gql(VERIFY, json!({ "code": code })).await;
+        if r.error_codes() == ["RATE_LIMITED"] {
+            assert_eq!(r.status, 429);
+            break;
+        }
+        assert!(r.error_codes().is_empty(), "{:?}", r.body);
+        allowed += 1;
+    }
+    assert!(allowed <= 3, "{allowed} code lookups after a number lookup");
+    // The page draws on the same allowance.
+    let page = app
+        .client()
+        .get(app.url(&format!("/v/{code}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 429);
+}
 
-db_test!(editors_get_the_stamp, TestOptions::empty(), |app| {
+db_test!(editors_get_the_stamp, TestOptions::empty());
+async fn editors_get_the_stamp(app: TestApp) {
     app.import(&catalogue().jsonl()).await.unwrap();
     let code = codes(&app).await["valid"][0].clone();
     let query = "{ product(slug: \"valid\") { certifications { stamp { code url } } } }";
@@ -227,9 +227,10 @@ db_test!(editors_get_the_stamp, TestOptions::empty(), |app| {
     let stamp = &r.data()["product"]["certifications"][0]["stamp"];
     assert_eq!(stamp["code"], verification_code::grouped(&code));
     assert_eq!(stamp["url"], app.url(&format!("/v/{code}")));
-});
+}
 
-db_test!(codes_survive_a_reimport, TestOptions::empty(), |app| {
+db_test!(codes_survive_a_reimport, TestOptions::empty());
+async fn codes_survive_a_reimport(app: TestApp) {
     app.import(&catalogue().jsonl()).await.unwrap();
     let before = codes(&app).await;
     app.import(&catalogue().jsonl()).await.unwrap();
@@ -237,4 +238,4 @@ db_test!(codes_survive_a_reimport, TestOptions::empty(), |app| {
     let all: Vec<&String> = before.values().flatten().collect();
     let distinct: std::collections::HashSet<_> = all.iter().collect();
     assert_eq!(distinct.len(), all.len());
-});
+}
