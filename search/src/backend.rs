@@ -7,6 +7,10 @@ use crate::{
     query::{NameSuggest, OutletHits, OutletSearch, ProductHits, ProductSearch},
 };
 
+/// What went wrong underneath a [`SearchError`]: the engine client's or the index library's
+/// own error, kept for the logs (`{:#}` prints the whole chain), or a plain reason.
+pub type Cause = Box<dyn std::error::Error + Send + Sync>;
+
 /// Why a search-engine call failed. Every variant means "try again later" to the caller: the
 /// outbox keeps the change, search answers `SEARCH_UNAVAILABLE`.
 #[derive(Debug, thiserror::Error)]
@@ -15,20 +19,36 @@ pub enum SearchError {
     #[error("the search engine did not answer within {0:?}")]
     Timeout(std::time::Duration),
     /// The engine could not be reached or answered with a server error.
-    #[error("the search engine is unavailable: {0}")]
-    Unavailable(String),
-    /// The engine accepted a task that then failed (it refused the documents).
+    #[error("the search engine is unavailable")]
+    Unavailable(#[source] Cause),
+    /// The engine accepted a task that then failed (it refused the documents); the engine's
+    /// message.
     #[error("a search-engine task failed: {0}")]
     TaskFailed(String),
     /// The engine rejected a request (a bug on our side: the request should have been valid).
-    #[error("the search engine rejected a request: {0}")]
-    Rejected(String),
+    #[error("the search engine rejected a request")]
+    Rejected(#[source] Cause),
     /// The embedded index failed (I/O, corruption).
-    #[error("embedded index error: {0}")]
-    Index(String),
+    #[error("embedded index error")]
+    Index(#[source] Cause),
     /// The embedded index on disk was built with another schema (by another version).
     #[error("the embedded index was built with another schema: {0}")]
     Outdated(String),
+}
+
+impl SearchError {
+    /// The error and every cause under it, `"outer: inner: …"`, for a log line or a status
+    /// message (its `Display` alone names only the outer failure).
+    pub fn report(&self) -> String {
+        let mut text = self.to_string();
+        let mut cause = std::error::Error::source(self);
+        while let Some(c) = cause {
+            text.push_str(": ");
+            text.push_str(&c.to_string());
+            cause = c.source();
+        }
+        text
+    }
 }
 
 /// Documents for both indexes, written together up to a change-log position.
@@ -137,4 +157,23 @@ pub trait Rebuild: Send {
     /// Makes the new index the live one, atomically. The index is then at change-log
     /// `position` (recorded with it by an engine that keeps its position).
     async fn finish(self: Box<Self>, position: i64) -> Result<(), SearchError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_report_names_every_cause_once() {
+        let io = std::io::Error::other("disk full");
+        let e = SearchError::Index(Box::new(io));
+        assert_eq!(e.to_string(), "embedded index error");
+        assert_eq!(e.report(), "embedded index error: disk full");
+        assert!(std::error::Error::source(&e).is_some());
+        let e = SearchError::Unavailable("the task is still pending".into());
+        assert_eq!(
+            e.report(),
+            "the search engine is unavailable: the task is still pending"
+        );
+    }
 }

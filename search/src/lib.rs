@@ -14,7 +14,7 @@ pub mod settings;
 pub mod spelling;
 pub mod text;
 
-pub use backend::{IndexBatch, Rebuild, SearchBackend, SearchError};
+pub use backend::{Cause, IndexBatch, Rebuild, SearchBackend, SearchError};
 pub use document::{OutletDocument, ProductDocument};
 pub use query::{
     FacetCounts, FacetField, NameSuggest, OutletHits, OutletSearch, ProductFilters, ProductHits,

@@ -430,6 +430,8 @@ async fn internal_meilisearch_errors_mean_unavailable_and_bad_requests_are_rejec
     let b = backend(&server);
     let err = b.search_products(&search("a")).await.unwrap_err();
     assert!(matches!(err, SearchError::Unavailable(_)), "{err:?}");
+    // The engine's own error is kept as the source, not flattened into a string.
+    assert!(err.report().contains("disk full"), "{}", err.report());
     let outlets = OutletSearch {
         text: "a".into(),
         province_codes: vec![],
@@ -440,6 +442,14 @@ async fn internal_meilisearch_errors_mean_unavailable_and_bad_requests_are_rejec
     };
     let err = b.search_outlets(&outlets).await.unwrap_err();
     assert!(matches!(err, SearchError::Rejected(_)), "{err:?}");
+    let source = std::error::Error::source(&err).expect("the SDK's error as the source");
+    assert!(
+        source
+            .downcast_ref::<meilisearch_sdk::errors::Error>()
+            .is_some(),
+        "{source:?}"
+    );
+    assert!(err.report().contains("bad filter"), "{}", err.report());
 }
 
 #[tokio::test]

@@ -108,9 +108,9 @@ impl SearchBackend for FaultySearch {
         if let Some(id) = *self.poisoned.lock().unwrap()
             && batch.products.iter().any(|d| d.id == id)
         {
-            return Err(SearchError::Rejected(format!(
-                "document {id} refused (test)"
-            )));
+            return Err(SearchError::Rejected(
+                format!("document {id} refused (test)").into(),
+            ));
         }
         let ids: Vec<i64> = batch.products.iter().map(|d| d.id).collect();
         self.inner.apply(batch).await?;

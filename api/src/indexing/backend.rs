@@ -29,8 +29,9 @@ pub fn from_settings(settings: &Settings) -> anyhow::Result<Arc<dyn SearchBacken
             let root = settings.data_dir.join("index");
             Ok(Arc::new(EmbeddedBackend::open(&root).map_err(|e| {
                 anyhow::anyhow!(
-                    "cannot open the embedded search index in {}: {e}",
-                    root.display()
+                    "cannot open the embedded search index in {}: {}",
+                    root.display(),
+                    e.report()
                 )
             })?))
         }

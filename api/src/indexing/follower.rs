@@ -129,7 +129,9 @@ impl IndexFollower {
             if !settings_applied {
                 match self.search.apply_settings().await {
                     Ok(()) => settings_applied = true,
-                    Err(e) => self.status.failed(format!("applying index settings: {e}")),
+                    Err(e) => self
+                        .status
+                        .failed(format!("applying index settings: {}", e.report())),
                 }
             }
             let delay = if !settings_applied {
@@ -192,7 +194,10 @@ impl IndexFollower {
     /// Applies the next batch of changes, or rebuilds the index when it has no usable position.
     pub async fn run_once(&self) -> anyhow::Result<Pass> {
         if let Err(e) = self.search.refresh().await {
-            tracing::warn!(error = %e, "index follower: cannot refresh the search index");
+            tracing::warn!(
+                error = e.report(),
+                "index follower: cannot refresh the search index"
+            );
         }
         let position = if self.search.keeps_position() {
             self.search.position()

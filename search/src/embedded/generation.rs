@@ -31,8 +31,8 @@ use crate::SearchError;
 /// Memory budget of the writer of a rebuild (one large batch).
 pub const REBUILD_WRITER_HEAP: usize = 200_000_000;
 
-pub(crate) fn err(e: impl std::fmt::Display) -> SearchError {
-    SearchError::Index(e.to_string())
+pub(crate) fn err(e: impl Into<crate::Cause>) -> SearchError {
+    SearchError::Index(e.into())
 }
 
 /// The commit payload that records a change-log position.

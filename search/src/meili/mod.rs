@@ -108,23 +108,17 @@ struct IdHit {
 /// Maps an SDK error: unreachable, 5xx and internal errors are "unavailable" (retry later);
 /// anything the engine rejects is a bug to fix, reported as such.
 fn map_err(e: MeiliError) -> SearchError {
-    match e {
+    let unavailable = match &e {
         // Slow, not refused: retried like an engine that is down.
-        MeiliError::Timeout => SearchError::Unavailable("the task did not finish in time".into()),
-        MeiliError::HttpError(e) => SearchError::Unavailable(e.to_string()),
-        MeiliError::MeilisearchCommunication(e) if e.status_code >= 500 || e.status_code == 0 => {
-            SearchError::Unavailable(format!("HTTP {}", e.status_code))
-        }
-        MeiliError::MeilisearchCommunication(e) => {
-            SearchError::Rejected(format!("HTTP {}", e.status_code))
-        }
-        MeiliError::Meilisearch(e) if e.error_type == ErrorType::Internal => {
-            SearchError::Unavailable(e.error_message)
-        }
-        MeiliError::Meilisearch(e) => {
-            SearchError::Rejected(format!("{:?}: {}", e.error_code, e.error_message))
-        }
-        other => SearchError::Unavailable(other.to_string()),
+        MeiliError::Timeout | MeiliError::HttpError(_) => true,
+        MeiliError::MeilisearchCommunication(c) => c.status_code >= 500 || c.status_code == 0,
+        MeiliError::Meilisearch(m) => m.error_type == ErrorType::Internal,
+        _ => true,
+    };
+    if unavailable {
+        SearchError::Unavailable(Box::new(e))
+    } else {
+        SearchError::Rejected(Box::new(e))
     }
 }
 
