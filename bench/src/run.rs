@@ -512,7 +512,7 @@ pub async fn at_size(opts: &Options) -> anyhow::Result<SizeResult> {
         };
         let (db, reference) = (&db, &reference);
         async move {
-            keys::create(db, reference, new)
+            keys::create(db, reference, new, "bench")
                 .await
                 .map(|(_, key)| key)
                 .map_err(|e| anyhow::anyhow!(e.message()))

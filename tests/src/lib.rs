@@ -338,7 +338,7 @@ impl TestApp {
             outlet_id,
             expires_at: None,
         };
-        let (_, secret) = ocop_api::services::keys::create(&self.db, &reference, new)
+        let (_, secret) = ocop_api::services::keys::create(&self.db, &reference, new, "test")
             .await
             .unwrap_or_else(|e| panic!("the key is created: {}", e.message()));
         secret

@@ -7,6 +7,9 @@ use sea_orm::{ActiveEnum, DatabaseConnection};
 
 use crate::{cli::KeysCommand, reference::ReferenceData, services::keys};
 
+/// The actor the audit trail names for keys created or revoked here.
+const ACTOR: &str = "cli:keys";
+
 /// Runs the command. A refused command (an unknown role, province or key) prints why and exits
 /// with 2.
 pub async fn run(db: &DatabaseConnection, command: KeysCommand) -> anyhow::Result<ExitCode> {
@@ -29,7 +32,7 @@ pub async fn run(db: &DatabaseConnection, command: KeysCommand) -> anyhow::Resul
                 outlet_id: outlet,
                 expires_at,
             };
-            keys::create(db, &reference, new)
+            keys::create(db, &reference, new, ACTOR)
                 .await
                 .map(|(model, secret)| {
                     eprintln!(
@@ -42,7 +45,7 @@ pub async fn run(db: &DatabaseConnection, command: KeysCommand) -> anyhow::Resul
                 })
         }
         KeysCommand::List => keys::list(db).await.map(|all| print!("{}", table(&all))),
-        KeysCommand::Revoke { id } => keys::revoke(db, id)
+        KeysCommand::Revoke { id } => keys::revoke(db, id, ACTOR)
             .await
             .map(|k| eprintln!("key {} ({}) is revoked", k.id, k.name)),
     };

@@ -137,9 +137,9 @@ pub async fn import(
         None,
         actor,
         audit::Entry {
-            entity_type: "catalogue",
+            entity_type: audit::Subject::Catalogue,
             entity_id: 0,
-            operation: "IMPORT",
+            operation: audit::Operation::Import,
             province: None,
             before: None,
             after: Some(serde_json::json!({ "report": report.to_string() })),

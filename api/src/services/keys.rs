@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use ocop_entities::{StringList, api_key, api_key::Role, outlet};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder,
+    ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
+    QueryFilter, QueryOrder,
 };
 
 use crate::{
@@ -12,6 +12,7 @@ use crate::{
     clock,
     error::{AppError, AppResult},
     reference::ReferenceData,
+    services::audit::{self, Entry, Operation, Subject},
 };
 
 /// What `ocop keys create` asks for.
@@ -35,6 +36,7 @@ pub async fn create(
     db: &DatabaseConnection,
     reference: &ReferenceData,
     new: NewKey,
+    actor: &str,
 ) -> AppResult<(api_key::Model, String)> {
     let name = crate::domain::BoundedText::parse(&new.name, 100)
         .map_err(|m| AppError::bad_input("name", m))?;
@@ -83,6 +85,7 @@ pub async fn create(
         return Err(AppError::bad_input("expires", "is in the past"));
     }
     let key = ApiKey::generate();
+    let txn = crate::db::begin_write(db).await?;
     let model = api_key::ActiveModel {
         prefix: Set(key.prefix.clone()),
         secret_hash: Set(key.secret_hash()),
@@ -95,9 +98,38 @@ pub async fn create(
         revoked_at: Set(None),
         ..Default::default()
     }
-    .insert(db)
+    .insert(&txn)
     .await?;
+    audit::record_as(
+        &txn,
+        None,
+        actor,
+        Entry {
+            entity_type: Subject::ApiKey,
+            entity_id: model.id,
+            operation: Operation::Create,
+            province: None,
+            before: None,
+            after: Some(public(&model)),
+        },
+    )
+    .await?;
+    txn.commit().await?;
     Ok((model, key.reveal()))
+}
+
+/// What the audit trail keeps of a key: everything but its prefix and hash.
+fn public(key: &api_key::Model) -> serde_json::Value {
+    serde_json::json!({
+        "id": key.id,
+        "name": key.name,
+        "role": key.role.to_value(),
+        "provinces": key.provinces.0,
+        "outletId": key.outlet_id,
+        "createdAt": key.created_at,
+        "expiresAt": key.expires_at,
+        "revokedAt": key.revoked_at,
+    })
 }
 
 /// Every key, newest first.
@@ -110,17 +142,35 @@ pub async fn list(db: &DatabaseConnection) -> AppResult<Vec<api_key::Model>> {
 
 /// Revokes a key; it stops working at once.
 #[tracing::instrument(skip_all, fields(id = id))]
-pub async fn revoke(db: &DatabaseConnection, id: i64) -> AppResult<api_key::Model> {
+pub async fn revoke(db: &DatabaseConnection, id: i64, actor: &str) -> AppResult<api_key::Model> {
+    let txn = crate::db::begin_write(db).await?;
     let key = api_key::Entity::find_by_id(id)
-        .one(db)
+        .one(&txn)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("no key {id}")))?;
     if key.revoked_at.is_some() {
         return Ok(key);
     }
+    let before = public(&key);
     let mut active: api_key::ActiveModel = key.into();
     active.revoked_at = Set(Some(clock::now()));
-    Ok(active.update(db).await?)
+    let revoked = active.update(&txn).await?;
+    audit::record_as(
+        &txn,
+        None,
+        actor,
+        Entry {
+            entity_type: Subject::ApiKey,
+            entity_id: id,
+            operation: Operation::Revoke,
+            province: None,
+            before: Some(before),
+            after: Some(public(&revoked)),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(revoked)
 }
 
 /// Keys read from the database, by prefix, each with the number of revoked keys when it was

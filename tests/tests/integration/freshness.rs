@@ -82,7 +82,9 @@ async fn a_revoked_key_stops_at_once_though_its_lookup_is_kept(app: TestApp) {
     }
     let id = ocop_api::services::keys::list(&app.db).await.unwrap()[0].id;
     // Revoked the way `ocop keys revoke` does, outside the server.
-    ocop_api::services::keys::revoke(&app.db, id).await.unwrap();
+    ocop_api::services::keys::revoke(&app.db, id, "test")
+        .await
+        .unwrap();
     let refused = tokio::time::timeout(
         Duration::from_secs(5),
         app.gql_as(Some(&key), "{ regions { code } }", json!({})),

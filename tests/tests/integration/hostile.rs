@@ -362,7 +362,7 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "audit trail without a key",
-            "{ auditLog(entityType: \"product'; --\", entityId: \"1\") { edges { cursor } } }",
+            "{ auditLog(entityType: PRODUCT, entityId: \"1\") { edges { cursor } } }",
             200,
             Some("UNAUTHENTICATED"),
         ),

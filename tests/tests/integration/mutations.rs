@@ -606,7 +606,7 @@ async fn every_write_leaves_an_audit_entry_with_before_and_after(app: TestApp) {
         json!({"id": id, "input": {"expectedUpdatedAt": seen["productById"]["updatedAt"], "name": "Chả mực Hạ Long"}}),
     )
     .await;
-    let query = "query($id: ID!) { auditLog(entityType: \"product\", entityId: $id) {
+    let query = "query($id: ID!) { auditLog(entityType: PRODUCT, entityId: $id) {
         edges { node { operation actor keyId before after } } } }";
     let trail = app.gql_as(Some(&editor), query, json!({"id": id})).await;
     let edges = trail.data()["auditLog"]["edges"]

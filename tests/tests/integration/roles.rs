@@ -305,7 +305,9 @@ async fn revoked_expired_and_unknown_keys_are_refused(app: TestApp) {
     let admin = app.key(Role::Admin, &[], None).await;
     let keys = ocop_api::services::keys::list(&app.db).await.unwrap();
     let id = keys.iter().find(|k| k.role == Role::Admin).unwrap().id;
-    ocop_api::services::keys::revoke(&app.db, id).await.unwrap();
+    ocop_api::services::keys::revoke(&app.db, id, "test")
+        .await
+        .unwrap();
     let revoked = app
         .gql_as(
             Some(&admin),
@@ -383,11 +385,53 @@ async fn key_creation_checks_its_scope(app: TestApp) {
         (new(Role::Kiosk, &[], Some(424242)), "outlet"),
         (new(Role::Partner, &["22"], None), "province"),
     ] {
-        let err = ocop_api::services::keys::create(&app.db, &reference, key)
+        let err = ocop_api::services::keys::create(&app.db, &reference, key, "test")
             .await
             .unwrap_err();
         assert_eq!(err.code(), "BAD_USER_INPUT");
         let message = format!("{err:?}");
         assert!(message.contains(field), "{message}");
     }
+}
+
+db_test!(
+    creating_and_revoking_a_key_is_audited_for_admins_only,
+    TestOptions::empty()
+);
+async fn creating_and_revoking_a_key_is_audited_for_admins_only(app: TestApp) {
+    let admin = app.key(Role::Admin, &[], None).await;
+    let editor = app.key(Role::Editor, &["22"], None).await;
+    let keys = ocop_api::services::keys::list(&app.db).await.unwrap();
+    let editor_id = keys.iter().find(|k| k.role == Role::Editor).unwrap().id;
+    ocop_api::services::keys::revoke(&app.db, editor_id, "cli:keys")
+        .await
+        .unwrap();
+    let q = "query($id: ID!) { auditLog(entityType: API_KEY, entityId: $id) {
+        edges { node { actor entityType operation before after } } } }";
+    let vars = json!({ "id": editor_id.to_string() });
+    let trail = app.gql_as(Some(&admin), q, vars.clone()).await;
+    let edges = trail.data()["auditLog"]["edges"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let operations: Vec<_> = edges.iter().map(|e| &e["node"]["operation"]).collect();
+    assert_eq!(operations, [&json!("REVOKE"), &json!("CREATE")]);
+    let revoke = &edges[0]["node"];
+    assert_eq!(revoke["actor"], "cli:keys");
+    assert_eq!(revoke["entityType"], "api_key");
+    assert!(revoke["before"]["revokedAt"].is_null(), "{revoke}");
+    assert!(revoke["after"]["revokedAt"].is_string(), "{revoke}");
+    assert_eq!(edges[1]["node"]["after"]["role"], "EDITOR");
+    assert_eq!(edges[1]["node"]["after"]["provinces"], json!(["22"]));
+    // Never the key itself, nor anything that identifies it to a thief.
+    let text = trail.body.to_string();
+    assert!(
+        !text.contains("prefix") && !text.contains("secret"),
+        "{text}"
+    );
+    assert!(!text.contains(editor.split('_').nth(1).unwrap()), "{text}");
+    // A key's trail belongs to no province: an editor may not read it.
+    let other_editor = app.key(Role::Editor, &["22"], None).await;
+    let refused = app.gql_as(Some(&other_editor), q, vars).await;
+    assert_eq!(refused.error_codes(), ["FORBIDDEN"]);
 }

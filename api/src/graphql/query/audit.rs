@@ -1,15 +1,14 @@
 //! The audit trail of one record.
 
 use async_graphql::{Context, ID, Json, Object, Result, SimpleObject};
-use ocop_entities::{audit_log, certification, outlet, producer, product};
-use sea_orm::EntityTrait;
+use ocop_entities::audit_log;
 
 use crate::{
     domain::PageSize,
-    error::{AppError, AppResult},
+    error::AppError,
     graphql::{
         caller, shared,
-        types::{page_info::PageInfo, scalars::DateTimeUtc},
+        types::{enums::AuditEntityType, page_info::PageInfo, scalars::DateTimeUtc},
     },
     services::{
         audit,
@@ -29,11 +28,13 @@ pub struct AuditEntry {
     pub key_id: Option<ID>,
     /// The key's id and name, or the command.
     pub actor: String,
-    /// `producer`, `product`, `certification`, `outlet` or `listing`.
+    /// `producer`, `product`, `certification`, `outlet`, `listing`, `catalogue` or `api_key`
+    /// (the stored name of an `AuditEntityType`).
     pub entity_type: String,
     /// The record's id (a listing is filed under its product).
     pub entity_id: ID,
-    /// `CREATE`, `UPDATE`, `ARCHIVE`, `CERTIFY`, `REVOKE`, `SET_LISTING`, `REMOVE_LISTING`.
+    /// `CREATE`, `UPDATE`, `ARCHIVE`, `CERTIFY`, `REVOKE`, `SET_LISTING`, `REMOVE_LISTING` or
+    /// `IMPORT`.
     pub operation: String,
     /// Values before the write.
     pub before: Option<Json<serde_json::Value>>,
@@ -79,44 +80,6 @@ pub struct AuditConnection {
 #[derive(Default)]
 pub struct AuditQuery;
 
-/// The province a record belongs to now (for editors' access).
-async fn province_of(
-    db: &sea_orm::DatabaseConnection,
-    entity_type: &str,
-    id: i64,
-) -> AppResult<Option<String>> {
-    Ok(match entity_type {
-        "producer" => producer::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .map(|p| p.province_code),
-        "product" | "listing" => product::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .map(|p| p.province_code),
-        "outlet" => outlet::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .map(|o| o.province_code),
-        "certification" => match certification::Entity::find_by_id(id).one(db).await? {
-            Some(c) => product::Entity::find_by_id(c.product_id)
-                .one(db)
-                .await?
-                .map(|p| p.province_code),
-            None => None,
-        },
-        other => {
-            let shown: String = other.chars().take(30).collect();
-            return Err(AppError::bad_input(
-                "entityType",
-                format!(
-                    "unknown entity type \"{shown}\" (producer, product, certification, outlet, listing)"
-                ),
-            ));
-        }
-    })
-}
-
 #[Object]
 impl AuditQuery {
     /// Who changed a record, when, and how: for ADMIN keys, and EDITOR keys of the record's
@@ -125,10 +88,8 @@ impl AuditQuery {
     async fn audit_log(
         &self,
         ctx: &Context<'_>,
-        #[graphql(
-            desc = "producer, product, certification, outlet or listing (filed under its product)."
-        )]
-        entity_type: String,
+        #[graphql(desc = "The kind of record (a listing is filed under its product).")]
+        entity_type: AuditEntityType,
         #[graphql(desc = "The record's id.")] entity_id: ID,
         #[graphql(desc = "Page size (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last edge of the previous page.")] after: Option<String>,
@@ -140,13 +101,14 @@ impl AuditQuery {
             .map_err(|m| AppError::bad_input("first", m))?
             .get();
         let id = write::id("entityId", &entity_id)?;
-        let province = province_of(&shared.db, &entity_type, id).await?;
+        let entity_type = audit::Subject::from(entity_type);
+        let province = audit::province_of(&shared.db, entity_type, id).await?;
         caller.require_audit(province.as_deref())?;
         let before_id = match after {
             Some(c) => Some(cursor::decode::<Position<i64>>(&c, "after")?.i),
             None => None,
         };
-        let mut rows = audit::trail(&shared.db, &entity_type, id, first + 1, before_id).await?;
+        let mut rows = audit::trail(&shared.db, entity_type, id, first + 1, before_id).await?;
         let has_next_page = rows.len() > first;
         rows.truncate(first);
         let edges: Vec<AuditEdge> = rows

@@ -160,3 +160,23 @@ pub enum ProductSort {
     /// Alphabetical, accents ignored.
     NameAsc,
 }
+
+/// The kind of record an audit entry is filed under.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "services::audit::Subject")]
+pub enum AuditEntityType {
+    /// A producer.
+    Producer,
+    /// A product.
+    Product,
+    /// A certificate.
+    Certification,
+    /// An outlet.
+    Outlet,
+    /// A listing, filed under its product's id.
+    Listing,
+    /// A catalogue import (`ocop import`), filed under id 0: admins only.
+    Catalogue,
+    /// An API key created or revoked with `ocop keys`: admins only.
+    ApiKey,
+}

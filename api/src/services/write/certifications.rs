@@ -97,7 +97,7 @@ async fn finish(
     w: &Writer<'_>,
     txn: sea_orm::DatabaseTransaction,
     product: &product::Model,
-    (operation, op): (&'static str, ChangeOp),
+    (operation, op): (audit::Operation, ChangeOp),
     before: Option<&certification::Model>,
     after: &certification::Model,
 ) -> AppResult<()> {
@@ -106,7 +106,7 @@ async fn finish(
         &txn,
         w.caller,
         Entry {
-            entity_type: "certification",
+            entity_type: audit::Subject::Certification,
             entity_id: after.id,
             operation,
             province: Some(&product.province_code),
@@ -174,7 +174,7 @@ pub async fn certify(
         &w,
         txn,
         &product,
-        ("CERTIFY", ChangeOp::Created),
+        (audit::Operation::Certify, ChangeOp::Created),
         None,
         &created,
     )
@@ -217,7 +217,7 @@ pub async fn revoke(w: Writer<'_>, id: i64, reason: &str) -> AppResult<certifica
         &w,
         txn,
         &product,
-        ("REVOKE", ChangeOp::Updated),
+        (audit::Operation::Revoke, ChangeOp::Updated),
         Some(&current),
         &updated,
     )
@@ -278,7 +278,7 @@ pub async fn update(
         &w,
         txn,
         &product,
-        ("UPDATE", ChangeOp::Updated),
+        (audit::Operation::Update, ChangeOp::Updated),
         Some(&current),
         &updated,
     )

@@ -76,9 +76,9 @@ pub async fn set(
         &txn,
         w.caller,
         Entry {
-            entity_type: "listing",
+            entity_type: audit::Subject::Listing,
             entity_id: product.id,
-            operation: "SET_LISTING",
+            operation: audit::Operation::SetListing,
             province: Some(&outlet.province_code),
             before: before.as_ref().and_then(snapshot),
             after: snapshot(&after),
@@ -112,9 +112,9 @@ pub async fn remove(w: Writer<'_>, outlet_id: i64, product_id: i64) -> AppResult
         &txn,
         w.caller,
         Entry {
-            entity_type: "listing",
+            entity_type: audit::Subject::Listing,
             entity_id: product.id,
-            operation: "REMOVE_LISTING",
+            operation: audit::Operation::RemoveListing,
             province: Some(&outlet.province_code),
             before: snapshot(&before),
             after: None,

@@ -137,9 +137,9 @@ pub async fn create(w: Writer<'_>, f: ProducerFields) -> AppResult<producer::Mod
         &txn,
         w.caller,
         Entry {
-            entity_type: "producer",
+            entity_type: audit::Subject::Producer,
             entity_id: created.id,
-            operation: "CREATE",
+            operation: audit::Operation::Create,
             province: Some(&created.province_code),
             before: None,
             after: snapshot(&created),
@@ -208,9 +208,9 @@ pub async fn update(
         &txn,
         w.caller,
         Entry {
-            entity_type: "producer",
+            entity_type: audit::Subject::Producer,
             entity_id: id,
-            operation: "UPDATE",
+            operation: audit::Operation::Update,
             province: Some(&updated.province_code),
             before: snapshot(&current),
             after: snapshot(&updated),

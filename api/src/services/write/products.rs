@@ -193,9 +193,9 @@ pub async fn create(w: Writer<'_>, f: ProductFields) -> AppResult<product::Model
         &txn,
         w.caller,
         Entry {
-            entity_type: "product",
+            entity_type: audit::Subject::Product,
             entity_id: created.id,
-            operation: "CREATE",
+            operation: audit::Operation::Create,
             province: Some(&created.province_code),
             before: None,
             after: snapshot(&created),
@@ -239,7 +239,7 @@ pub async fn update(
         model,
         Some(expected_updated_at),
         f.slug.as_deref(),
-        "UPDATE",
+        audit::Operation::Update,
     )
     .await
 }
@@ -254,7 +254,7 @@ pub async fn archive(w: Writer<'_>, id: i64) -> AppResult<product::Model> {
         updated_at: Set(clock::now()),
         ..Default::default()
     };
-    write(w, &current, model, None, None, "ARCHIVE").await
+    write(w, &current, model, None, None, audit::Operation::Archive).await
 }
 
 async fn write(
@@ -263,7 +263,7 @@ async fn write(
     mut model: product::ActiveModel,
     expected_updated_at: Option<DateTime<Utc>>,
     slug: Option<&str>,
-    operation: &'static str,
+    operation: audit::Operation,
 ) -> AppResult<product::Model> {
     let id = current.id;
     let txn = crate::db::begin_write(w.db).await?;
@@ -295,7 +295,7 @@ async fn write(
         &txn,
         w.caller,
         Entry {
-            entity_type: "product",
+            entity_type: audit::Subject::Product,
             entity_id: id,
             operation,
             province: Some(&updated.province_code),
@@ -304,7 +304,7 @@ async fn write(
         },
     )
     .await?;
-    let op = if operation == "ARCHIVE" {
+    let op = if operation == audit::Operation::Archive {
         ChangeOp::Archived
     } else {
         ChangeOp::Updated

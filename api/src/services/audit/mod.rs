@@ -1,6 +1,8 @@
 //! The audit trail: one row per write, in the write's own transaction.
 
-use ocop_entities::audit_log;
+pub mod vocabulary;
+
+use ocop_entities::{audit_log, certification, outlet, producer, product};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
     EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -8,16 +10,17 @@ use sea_orm::{
 use serde::Serialize;
 use serde_json::Value;
 
+pub use self::vocabulary::{Operation, Subject};
 use crate::{auth::Caller, clock, error::AppResult};
 
 /// What a write changed.
 pub struct Entry<'a> {
-    /// `producer`, `product`, …
-    pub entity_type: &'static str,
+    /// The kind of record.
+    pub entity_type: Subject,
     /// Its id.
     pub entity_id: i64,
-    /// `CREATE`, `UPDATE`, …
-    pub operation: &'static str,
+    /// What the write did.
+    pub operation: Operation,
     /// Province of the record.
     pub province: Option<&'a str>,
     /// Values before.
@@ -55,9 +58,9 @@ pub async fn record_as<C: ConnectionTrait>(
         at: Set(clock::now()),
         key_id: Set(key_id),
         actor: Set(actor.to_owned()),
-        entity_type: Set(entry.entity_type.to_owned()),
+        entity_type: Set(entry.entity_type.as_str().to_owned()),
         entity_id: Set(entry.entity_id),
-        operation: Set(entry.operation.to_owned()),
+        operation: Set(entry.operation.as_str().to_owned()),
         province_code: Set(entry.province.map(str::to_owned)),
         before: Set(entry.before),
         after: Set(entry.after),
@@ -68,17 +71,48 @@ pub async fn record_as<C: ConnectionTrait>(
     Ok(())
 }
 
+/// The province a record belongs to now, which decides which editors may read its trail;
+/// `None` for a record without one (an import, a key) or one that no longer exists.
+pub async fn province_of(
+    db: &DatabaseConnection,
+    subject: Subject,
+    id: i64,
+) -> AppResult<Option<String>> {
+    Ok(match subject {
+        Subject::Producer => producer::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|p| p.province_code),
+        Subject::Product | Subject::Listing => product::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|p| p.province_code),
+        Subject::Outlet => outlet::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|o| o.province_code),
+        Subject::Certification => match certification::Entity::find_by_id(id).one(db).await? {
+            Some(c) => product::Entity::find_by_id(c.product_id)
+                .one(db)
+                .await?
+                .map(|p| p.province_code),
+            None => None,
+        },
+        Subject::Catalogue | Subject::ApiKey => None,
+    })
+}
+
 /// The trail of one record, newest first, after the entry with id `before_id` when given.
 #[tracing::instrument(skip_all)]
 pub async fn trail(
     db: &DatabaseConnection,
-    entity_type: &str,
+    entity_type: Subject,
     entity_id: i64,
     first: usize,
     before_id: Option<i64>,
 ) -> AppResult<Vec<audit_log::Model>> {
     let mut query = audit_log::Entity::find()
-        .filter(audit_log::Column::EntityType.eq(entity_type))
+        .filter(audit_log::Column::EntityType.eq(entity_type.as_str()))
         .filter(audit_log::Column::EntityId.eq(entity_id));
     if let Some(id) = before_id {
         query = query.filter(audit_log::Column::Id.lt(id));
