@@ -23,3 +23,5 @@ pub mod routes;
 pub mod services;
 pub mod startup;
 pub mod telemetry;
+#[cfg(test)]
+pub mod testing;

@@ -9,6 +9,7 @@ pub mod mutation;
 pub mod prefetch;
 pub mod query;
 mod schema_contract;
+mod schema_tests;
 pub mod types;
 
 use std::sync::Arc;

@@ -7,6 +7,7 @@ pub mod listings;
 pub mod outlets;
 pub mod producers;
 pub mod products;
+mod tests;
 
 use chrono::{DateTime, Utc};
 use ocop_entities::{

@@ -1,0 +1,106 @@
+//! Service tests: the write path called directly on an in-memory catalogue
+//! ([`crate::testing::Harness`]): what one write leaves behind, and what a refused one does
+//! not.
+
+#![cfg(test)]
+
+use ocop_entities::{api_key::Role, audit_log, change_log, producer::ProducerKind};
+use sea_orm::{EntityTrait, PaginatorTrait};
+
+use super::producers::{self, ProducerFields};
+use crate::{error::AppError, testing::Harness};
+
+fn fields(phone: &str) -> ProducerFields {
+    ProducerFields {
+        name: Some("Cơ sở Mật ong Bãi Cháy".into()),
+        kind: Some(ProducerKind::Household),
+        ward_code: Some("06673".into()),
+        phone: Some(phone.into()),
+        ..ProducerFields::default()
+    }
+}
+
+/// Audit entries (the harness's keys are audited too) and change-log entries.
+async fn trail(h: &Harness) -> (u64, u64) {
+    (
+        audit_log::Entity::find().count(&h.db).await.unwrap(),
+        change_log::Entity::find().count(&h.db).await.unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn a_write_commits_its_record_audit_entry_and_change_together() {
+    let h = Harness::new().await;
+    let admin = h.caller(Role::Admin, &[]).await;
+    let (audits, changes) = trail(&h).await;
+    let created = producers::create(h.writer(&admin), fields("0203 3 825 123"))
+        .await
+        .unwrap();
+    assert_eq!(created.province_code, "22");
+    assert_eq!(created.phone.as_deref(), Some("0203 3 825 123"));
+    assert_eq!(trail(&h).await, (audits + 1, changes + 1));
+    let change = change_log::Entity::find()
+        .one(&h.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            change.kind.as_str(),
+            change.record_id,
+            change.operation.as_str()
+        ),
+        ("producer", created.id, "created")
+    );
+}
+
+#[tokio::test]
+async fn a_refused_write_leaves_nothing_behind() {
+    let h = Harness::new().await;
+    let admin = h.caller(Role::Admin, &[]).await;
+    let before = trail(&h).await;
+    let bad_phone = producers::create(h.writer(&admin), fields("call me")).await;
+    assert!(
+        matches!(&bad_phone, Err(AppError::BadInput { field: Some(f), .. }) if f == "input.phone"),
+        "{bad_phone:?}"
+    );
+    let elsewhere = h.caller(Role::Editor, &["01"]).await;
+    let before_editor = trail(&h).await;
+    assert_eq!(
+        before_editor.1, before.1,
+        "no change logged for the refusal"
+    );
+    let forbidden = producers::create(h.writer(&elsewhere), fields("0203 3 825 123")).await;
+    assert!(
+        matches!(forbidden, Err(AppError::Forbidden(_))),
+        "{forbidden:?}"
+    );
+    assert_eq!(trail(&h).await, before_editor);
+}
+
+#[tokio::test]
+async fn a_stale_update_is_a_conflict_and_changes_nothing() {
+    let h = Harness::new().await;
+    let admin = h.caller(Role::Admin, &[]).await;
+    let created = producers::create(h.writer(&admin), fields("0203 3 825 123"))
+        .await
+        .unwrap();
+    let rename = ProducerFields {
+        name: Some("Cơ sở Mật ong Hạ Long".into()),
+        ..ProducerFields::default()
+    };
+    let updated = producers::update(
+        h.writer(&admin),
+        created.id,
+        created.updated_at,
+        rename.clone(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(updated.name, "Cơ sở Mật ong Hạ Long");
+    let after_update = trail(&h).await;
+    // A colleague saw the first version: their update must not overwrite the second.
+    let stale = producers::update(h.writer(&admin), created.id, created.updated_at, rename).await;
+    assert!(matches!(stale, Err(AppError::Conflict { .. })), "{stale:?}");
+    assert_eq!(trail(&h).await, after_update);
+}
