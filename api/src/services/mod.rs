@@ -10,6 +10,7 @@ pub mod keys;
 pub mod outlets;
 pub mod product_filter;
 pub mod products;
+pub mod search;
 pub mod spelling;
 pub mod statistics;
 pub mod verification;

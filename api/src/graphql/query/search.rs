@@ -1,24 +1,16 @@
 //! Full-text search: products with facets, outlets near a point, and the sync status.
 
-use std::{collections::HashMap, sync::Arc};
+use std::sync::Arc;
 
 use async_graphql::{ComplexObject, Context, Enum, Object, Result, SimpleObject};
-use ocop_entities::{
-    outlet::{self, OutletStatus},
-    product::{self, ProductStatus},
-};
-use ocop_search::{
-    FacetField as Field, OutletSearch, ProductFilters, ProductSearch, SearchSort as Sort, Validity,
-    highlight::Matcher,
-};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use ocop_entities::product;
+use ocop_search::{SearchSort as Sort, highlight::Matcher};
 
 use super::{outlets::OutletFilterArg, products::ProductFilterArg};
 use crate::{
-    domain::SearchText,
     error::AppError,
     graphql::{
-        prefetch, shared, today,
+        Shared, prefetch, shared, today,
         types::{
             geo::GeoPointInput,
             highlight::{Highlight, HighlightField},
@@ -27,12 +19,12 @@ use crate::{
             scalars::DateTimeUtc,
         },
     },
-    indexing::documents::day,
-    services::{CertificationFilter, ProductFilter, outlets::OutletFilter},
+    services::{
+        ProductFilter,
+        outlets::OutletFilter,
+        search::{OutletQuery, ProductQuery, Searcher},
+    },
 };
-
-/// Largest `page × pageSize` served: deeper pages are for `products` and its cursors.
-pub const MAX_SEARCH_DEPTH: usize = 10_000;
 
 /// Order of search results.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -208,41 +200,13 @@ pub const HIDDEN_CAUSE: &str =
 #[derive(Default)]
 pub struct SearchQuery;
 
-fn validity(filter: CertificationFilter) -> Validity {
-    match filter {
-        CertificationFilter::Valid => Validity::Valid,
-        CertificationFilter::ExpiringSoon => Validity::ExpiringSoon,
-        CertificationFilter::Expired => Validity::Expired,
-        CertificationFilter::Revoked => Validity::Revoked,
-        CertificationFilter::None => Validity::None,
-        CertificationFilter::Any => Validity::Any,
-    }
-}
-
-fn search_filters(f: ProductFilter) -> ProductFilters {
-    ProductFilters {
-        province_codes: f.province_codes,
-        region_codes: f.region_codes,
-        category_codes: f.category_leaves,
-        min_stars: f.min_stars.map(|n| n.clamp(0, 5) as u8),
-        validity: validity(f.certification),
-        producer_kinds: f
-            .producer_kinds
-            .iter()
-            .map(sea_orm::ActiveEnum::to_value)
-            .collect(),
-        outlet_id: f.outlet_id,
-        updated_since: f.updated_since.map(|t| t.timestamp()),
-    }
-}
-
-fn producer_kind_label(kind: &str) -> &'static str {
-    match kind {
-        "ENTERPRISE" => "Doanh nghiệp",
-        "COOPERATIVE" => "Hợp tác xã",
-        "COOPERATIVE_GROUP" => "Tổ hợp tác",
-        "HOUSEHOLD" => "Hộ kinh doanh",
-        _ => "Khác",
+/// The search use case over the schema's shared parts.
+fn searcher(shared: &Shared) -> Searcher<'_> {
+    Searcher {
+        db: &shared.db,
+        reference: &shared.reference,
+        engine: shared.search.as_ref(),
+        spelling: &shared.spelling,
     }
 }
 
@@ -264,146 +228,65 @@ impl SearchQuery {
         #[graphql(desc = "Order (default RELEVANCE).")] sort: Option<SearchSort>,
     ) -> Result<ProductSearchResult> {
         let shared = shared(ctx);
-        let text = SearchText::parse(&query).map_err(|m| AppError::bad_input("query", m))?;
-        let page = page.unwrap_or(1);
-        if page < 1 {
-            return Err(
-                AppError::bad_input("page", format!("must be at least 1 (got {page})")).into(),
-            );
-        }
-        let page_size = page_size.unwrap_or(20);
-        if page_size < 1 {
-            return Err(AppError::bad_input(
-                "pageSize",
-                format!("must be at least 1 (got {page_size})"),
-            )
-            .into());
-        }
-        let page_size = page_size.min(100);
-        if (page as usize).saturating_mul(page_size as usize) > MAX_SEARCH_DEPTH {
-            return Err(AppError::bad_input(
-                "page",
-                format!("search results go {MAX_SEARCH_DEPTH} deep; use `products` with cursors to walk the whole catalogue"),
-            )
-            .into());
-        }
         let filter = ProductFilter::parse(
             filter.unwrap_or_default().into(),
             &shared.reference,
             "filter",
             true,
         )?;
-        if filter.statuses != [ocop_entities::product::ProductStatus::Published] {
-            return Err(AppError::bad_input(
-                "filter.statuses",
-                "search covers published products; list others with `products(filter: {statuses})`",
-            )
-            .into());
-        }
-        let search = ProductSearch {
-            text: text.as_str().to_owned(),
-            filters: search_filters(filter),
-            sort: match sort.unwrap_or_default() {
-                SearchSort::Relevance => Sort::Relevance,
-                SearchSort::StarsDesc => Sort::StarsDesc,
-                SearchSort::Newest => Sort::Newest,
-            },
-            page: page as usize,
-            page_size: page_size as usize,
-            today: day(today(ctx)),
-        };
-        let started = std::time::Instant::now();
-        let found = shared.search.search_products(&search).await;
-        crate::metrics::search(shared.search.name(), "products", started.elapsed());
-        let found = found.map_err(|e| AppError::SearchUnavailable(e.into()))?;
-        // The index chose which products and in what order; the database shows them as they are.
-        // (Read by id alone, then checked: with the status in the SQL, SQLite may prefer the
-        // status index and walk every published product.)
-        let mut rows: HashMap<i64, product::Model> = product::Entity::find()
-            .filter(product::Column::Id.is_in(found.ids.clone()))
-            .all(&shared.db)
-            .await
-            .map_err(AppError::from)?
-            .into_iter()
-            .filter(|p| p.status == ProductStatus::Published)
-            .map(|p| (p.id, p))
-            .collect();
-        let products: Vec<product::Model> =
-            found.ids.iter().filter_map(|id| rows.remove(id)).collect();
-        let models: Vec<&product::Model> = products.iter().collect();
+        let found = searcher(shared)
+            .products(ProductQuery {
+                text: query,
+                filter,
+                page,
+                page_size,
+                sort: match sort.unwrap_or_default() {
+                    SearchSort::Relevance => Sort::Relevance,
+                    SearchSort::StarsDesc => Sort::StarsDesc,
+                    SearchSort::Newest => Sort::Newest,
+                },
+                today: today(ctx),
+            })
+            .await?;
+        let models: Vec<&product::Model> = found.products.iter().collect();
         prefetch::products(
             ctx,
             &ctx.look_ahead().field("hits").field("product"),
             &models,
         )
         .await?;
-        let did_you_mean = if found.total_hits == 0 && !search.text.trim().is_empty() {
-            shared
-                .spelling
-                .alternative(
-                    &shared.db,
-                    &shared.reference,
-                    shared.search.as_ref(),
-                    &search,
-                )
-                .await?
-                .map(|a| DidYouMean {
-                    query: a.query,
-                    total_hits: a.total_hits,
-                })
-        } else {
-            None
-        };
-        let matcher = Arc::new(Matcher::new(&search.text));
-        let reference = &shared.reference;
-        let facets = found
-            .facets
-            .into_iter()
-            .map(|f| {
-                let values = f
-                    .values
-                    .into_iter()
-                    .filter_map(|(value, count)| {
-                        let label = match f.field {
-                            Field::Province => reference.province(&value)?.name.clone(),
-                            Field::Region => reference.region(&value)?.name.clone(),
-                            Field::Category => {
-                                // Product sets and top-level groups only.
-                                let c = reference.category(&value)?;
-                                if !(reference.is_leaf(&value) || c.parent_code.is_none()) {
-                                    return None;
-                                }
-                                c.name.clone()
-                            }
-                            Field::Stars => format!("{value} sao"),
-                            Field::ProducerKind => producer_kind_label(&value).to_owned(),
-                        };
-                        Some(FacetValue {
-                            value,
-                            label,
-                            count,
-                        })
-                    })
-                    .collect();
-                Facet {
-                    field: f.field.into(),
-                    values,
-                }
-            })
-            .collect();
+        let matcher = Arc::new(Matcher::new(&found.text));
         Ok(ProductSearchResult {
             total_hits: found.total_hits,
-            page,
-            page_size,
-            hits: products
+            page: found.page,
+            page_size: found.page_size,
+            hits: found
+                .products
                 .into_iter()
                 .map(|p| ProductHit {
                     product: Product(p),
                     matcher: matcher.clone(),
                 })
                 .collect(),
-            facets,
-            did_you_mean,
+            facets: found
+                .facets
+                .into_iter()
+                .map(|(field, values)| Facet {
+                    field: field.into(),
+                    values: values
+                        .into_iter()
+                        .map(|v| FacetValue {
+                            value: v.value,
+                            label: v.label,
+                            count: v.count,
+                        })
+                        .collect(),
+                })
+                .collect(),
+            did_you_mean: found.did_you_mean.map(|a| DidYouMean {
+                query: a.query,
+                total_hits: a.total_hits,
+            }),
         })
     }
 
@@ -420,19 +303,7 @@ impl SearchQuery {
         #[graphql(desc = "Most results (default 20, at most 100).")] first: Option<i32>,
     ) -> Result<OutletSearchResult> {
         let shared = shared(ctx);
-        let text = SearchText::parse(&query).map_err(|m| AppError::bad_input("query", m))?;
         let near = near.map(|p| p.parse("near")).transpose()?;
-        if let Some(r) = radius_km {
-            if !(r.is_finite() && (0.0..=2000.0).contains(&r)) {
-                return Err(AppError::bad_input("radiusKm", "must be between 0 and 2000").into());
-            }
-            if near.is_none() {
-                return Err(AppError::bad_input("radiusKm", "needs `near`").into());
-            }
-        }
-        let limit = crate::domain::PageSize::parse(first)
-            .map_err(|m| AppError::bad_input("first", m))?
-            .get();
         let filter = filter.unwrap_or_default();
         let filter = OutletFilter::parse(
             filter.province_codes,
@@ -442,45 +313,25 @@ impl SearchQuery {
             &shared.reference,
             "filter",
         )?;
-        let search = OutletSearch {
-            text: text.as_str().to_owned(),
-            province_codes: filter.province_codes,
-            kinds: filter
-                .kinds
-                .iter()
-                .map(sea_orm::ActiveEnum::to_value)
-                .collect(),
-            near: near.map(|p| (p.lat, p.lng)),
-            radius_km,
-            limit,
-        };
-        let started = std::time::Instant::now();
-        let found = shared.search.search_outlets(&search).await;
-        crate::metrics::search(shared.search.name(), "outlets", started.elapsed());
-        let found = found.map_err(|e| AppError::SearchUnavailable(e.into()))?;
-        let ids: Vec<i64> = found.hits.iter().map(|h| h.id).collect();
-        let mut rows: HashMap<i64, outlet::Model> = outlet::Entity::find()
-            .filter(outlet::Column::Id.is_in(ids))
-            .filter(outlet::Column::Status.eq(OutletStatus::Active))
-            .all(&shared.db)
-            .await
-            .map_err(AppError::from)?
-            .into_iter()
-            .map(|o| (o.id, o))
-            .collect();
-        let hits = found
-            .hits
-            .into_iter()
-            .filter_map(|h| {
-                Some(OutletHit {
-                    distance_km: h.distance_km,
-                    outlet: Outlet(rows.remove(&h.id)?),
-                })
+        let found = searcher(shared)
+            .outlets(OutletQuery {
+                text: query,
+                near,
+                radius_km,
+                filter,
+                first,
             })
-            .collect();
+            .await?;
         Ok(OutletSearchResult {
             total_hits: found.total_hits,
-            hits,
+            hits: found
+                .hits
+                .into_iter()
+                .map(|(outlet, distance_km)| OutletHit {
+                    distance_km,
+                    outlet: Outlet(outlet),
+                })
+                .collect(),
         })
     }
 
