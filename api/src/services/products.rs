@@ -1,7 +1,10 @@
 //! Reading products: keyset-paginated lists, counts, look-ups.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use ocop_entities::product::{self, ProductStatus};
+use ocop_entities::{
+    certification,
+    product::{self, ProductStatus},
+};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, Order, QueryFilter, QueryOrder,
     QuerySelect,
@@ -169,17 +172,26 @@ pub async fn list(
     })
 }
 
-/// A published product by slug.
+/// A product by slug; unpublished ones only when `any_status`.
 #[instrument(skip_all, fields(slug))]
-pub async fn published_by_slug(
+pub async fn by_slug(
     db: &DatabaseConnection,
     slug: &str,
+    any_status: bool,
 ) -> AppResult<Option<product::Model>> {
-    find(db, product::Column::Slug.eq(slug), false).await
+    find(db, product::Column::Slug.eq(slug), any_status).await
 }
 
-/// A product matching `condition`; unpublished ones only when `any_status`.
-pub async fn find(
+/// A product by id; unpublished ones only when `any_status`.
+pub async fn by_id(
+    db: &DatabaseConnection,
+    id: i64,
+    any_status: bool,
+) -> AppResult<Option<product::Model>> {
+    find(db, product::Column::Id.eq(id), any_status).await
+}
+
+async fn find(
     db: &DatabaseConnection,
     condition: impl sea_orm::sea_query::IntoCondition,
     any_status: bool,
@@ -189,6 +201,18 @@ pub async fn find(
         query = query.filter(product::Column::Status.eq(ProductStatus::Published));
     }
     Ok(query.one(db).await?)
+}
+
+/// Every certificate of a product, read now (a mutation shows a certificate within its
+/// history, which the request's loaders may hold from before the write).
+pub async fn certifications(
+    db: &DatabaseConnection,
+    product_id: i64,
+) -> AppResult<Vec<certification::Model>> {
+    Ok(certification::Entity::find()
+        .filter(certification::Column::ProductId.eq(product_id))
+        .all(db)
+        .await?)
 }
 
 /// The certificate summary kept on a product row.

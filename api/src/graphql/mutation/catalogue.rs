@@ -43,13 +43,8 @@ async fn with_history(
     ctx: &Context<'_>,
     model: ocop_entities::certification::Model,
 ) -> Result<Certification> {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let db = &crate::graphql::shared(ctx).db;
-    let others = ocop_entities::certification::Entity::find()
-        .filter(ocop_entities::certification::Column::ProductId.eq(model.product_id))
-        .all(db)
-        .await
-        .map_err(crate::error::AppError::from)?;
+    let others = crate::services::products::certifications(db, model.product_id).await?;
     Ok(certification(ctx, model, others))
 }
 

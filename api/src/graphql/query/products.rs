@@ -1,13 +1,12 @@
 //! Product lists and product pages.
 
-use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
-use sea_orm::{ColumnTrait, EntityTrait};
-
 use crate::{
     domain::PageSize,
     error::AppError,
     graphql::{
-        caller, known_catalogue, prefetch, shared, today,
+        caller, known_catalogue, loaders,
+        loaders::ProducerId,
+        prefetch, shared, today,
         types::{
             enums::{CertificationFilter, ProducerKind, ProductSort, ProductStatus},
             page_info::PageInfo,
@@ -21,6 +20,7 @@ use crate::{
         products::{self, After},
     },
 };
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 
 /// Narrows a product list. Values within a field are alternatives; fields combine.
 #[derive(InputObject, Clone, Debug, Default)]
@@ -159,8 +159,7 @@ impl ProductQuery {
         #[graphql(desc = "The product's slug.")] slug: String,
     ) -> Result<Option<Product>> {
         let any = caller(ctx)?.reads_private();
-        let condition = ocop_entities::product::Column::Slug.eq(slug);
-        Ok(products::find(&shared(ctx).db, condition, any)
+        Ok(products::by_slug(&shared(ctx).db, &slug, any)
             .await?
             .map(Product))
     }
@@ -175,8 +174,7 @@ impl ProductQuery {
             return Ok(None);
         };
         let any = caller(ctx)?.reads_private();
-        let condition = ocop_entities::product::Column::Id.eq(id);
-        Ok(products::find(&shared(ctx).db, condition, any)
+        Ok(products::by_id(&shared(ctx).db, id, any)
             .await?
             .map(Product))
     }
@@ -190,8 +188,8 @@ impl ProductQuery {
         let Ok(id) = id.parse::<i64>() else {
             return Ok(None);
         };
-        let found = ocop_entities::producer::Entity::find_by_id(id)
-            .one(&shared(ctx).db)
+        let found = loaders(ctx)?
+            .load_one(ProducerId(id))
             .await
             .map_err(AppError::from)?;
         Ok(found.map(Producer))
