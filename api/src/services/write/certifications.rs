@@ -11,7 +11,7 @@ use sea_orm::{
     QueryFilter,
 };
 
-use super::{Writer, bad, commit, field, optional_text, text, update_unless_stale};
+use super::{UnitOfWork, Writer, bad, field, optional_text, text, update_unless_stale};
 use crate::{
     clock,
     domain::{
@@ -94,30 +94,25 @@ async fn product_of(w: &Writer<'_>, id: i64) -> AppResult<product::Model> {
 }
 
 async fn finish(
-    w: &Writer<'_>,
-    txn: sea_orm::DatabaseTransaction,
+    mut work: UnitOfWork<'_>,
     product: &product::Model,
     (operation, op): (audit::Operation, ChangeOp),
     before: Option<&certification::Model>,
     after: &certification::Model,
 ) -> AppResult<()> {
-    refresh_summary(&txn, product.id).await?;
-    audit::record(
-        &txn,
-        w.caller,
-        Entry {
-            entity_type: audit::Subject::Certification,
-            entity_id: after.id,
-            operation,
-            province: Some(&product.province_code),
-            before: before.and_then(snapshot),
-            after: snapshot(after),
-        },
-    )
+    refresh_summary(work.txn(), product.id).await?;
+    work.audit(Entry {
+        entity_type: audit::Subject::Certification,
+        entity_id: after.id,
+        operation,
+        province: Some(&product.province_code),
+        before: before.and_then(snapshot),
+        after: snapshot(after),
+    })
     .await?;
     let change =
         Change::new(ChangeKind::Certification, after.id, op).touching_products([product.id]);
-    commit(w, txn, &[change]).await
+    work.commit(&[change]).await
 }
 
 /// Records a new certificate for a product.
@@ -142,7 +137,7 @@ pub async fn certify(
         .unwrap_or_else(|| certificate::default_expiry(issued_on));
     check(stars, f.score, issued_on, expires_on)?;
     let now = clock::now();
-    let txn = crate::db::begin_write(w.db).await?;
+    let work = UnitOfWork::begin(w).await?;
     let created = certification::ActiveModel {
         product_id: Set(product.id),
         stars: Set(stars),
@@ -168,11 +163,10 @@ pub async fn certify(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(work.txn())
     .await?;
     finish(
-        &w,
-        txn,
+        work,
         &product,
         (audit::Operation::Certify, ChangeOp::Created),
         None,
@@ -207,15 +201,14 @@ pub async fn revoke(w: Writer<'_>, id: i64, reason: &str) -> AppResult<certifica
             message: format!("certification {id} is already revoked"),
         });
     }
-    let txn = crate::db::begin_write(w.db).await?;
+    let work = UnitOfWork::begin(w).await?;
     let mut model: certification::ActiveModel = current.clone().into();
     model.revoked_on = Set(Some(clock::today().max(current.issued_on)));
     model.revoked_reason = Set(Some(reason));
     model.updated_at = Set(clock::now());
-    let updated = model.update(&txn).await?;
+    let updated = model.update(work.txn()).await?;
     finish(
-        &w,
-        txn,
+        work,
         &product,
         (audit::Operation::Revoke, ChangeOp::Updated),
         Some(&current),
@@ -263,9 +256,9 @@ pub async fn update(
     if let Some(v) = &f.certificate_number {
         model.certificate_number = Set(optional_text("certificateNumber", Some(v), limits::SHORT)?);
     }
-    let txn = crate::db::begin_write(w.db).await?;
+    let work = UnitOfWork::begin(w).await?;
     let updated = update_unless_stale::<certification::Entity, _>(
-        &txn,
+        work.txn(),
         model,
         (certification::Column::Id, certification::Column::UpdatedAt),
         id,
@@ -275,8 +268,7 @@ pub async fn update(
     )
     .await?;
     finish(
-        &w,
-        txn,
+        work,
         &product,
         (audit::Operation::Update, ChangeOp::Updated),
         Some(&current),

@@ -8,7 +8,7 @@ use ocop_entities::{
 };
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 
-use super::{Writer, commit, field};
+use super::{UnitOfWork, Writer, field};
 use crate::{
     clock,
     domain::Vnd,
@@ -57,9 +57,9 @@ pub async fn set(
         })
         .transpose()?;
     let (outlet, product) = outlet_and_product(&w, outlet_id, product_id).await?;
-    let txn = crate::db::begin_write(w.db).await?;
+    let mut work = UnitOfWork::begin(w).await?;
     let before = listing::Entity::find_by_id((outlet.id, product.id))
-        .one(&txn)
+        .one(work.txn())
         .await?;
     let model = listing::ActiveModel {
         outlet_id: Set(outlet.id),
@@ -69,28 +69,25 @@ pub async fn set(
         updated_at: Set(clock::now()),
     };
     let after = match &before {
-        Some(_) => model.update(&txn).await?,
-        None => model.insert(&txn).await?,
+        Some(_) => model.update(work.txn()).await?,
+        None => model.insert(work.txn()).await?,
     };
-    audit::record(
-        &txn,
-        w.caller,
-        Entry {
-            entity_type: audit::Subject::Listing,
-            entity_id: product.id,
-            operation: audit::Operation::SetListing,
-            province: Some(&outlet.province_code),
-            before: before.as_ref().and_then(snapshot),
-            after: snapshot(&after),
-        },
-    )
+    work.audit(Entry {
+        entity_type: audit::Subject::Listing,
+        entity_id: product.id,
+        operation: audit::Operation::SetListing,
+        province: Some(&outlet.province_code),
+        before: before.as_ref().and_then(snapshot),
+        after: snapshot(&after),
+    })
     .await?;
     let op = if before.is_some() {
         ChangeOp::Updated
     } else {
         ChangeOp::Created
     };
-    commit(&w, txn, &[Change::listing(outlet.id, product.id, op)]).await?;
+    work.commit(&[Change::listing(outlet.id, product.id, op)])
+        .await?;
     Ok(after)
 }
 
@@ -98,34 +95,26 @@ pub async fn set(
 #[tracing::instrument(skip_all, fields(outlet_id = outlet_id, product_id = product_id))]
 pub async fn remove(w: Writer<'_>, outlet_id: i64, product_id: i64) -> AppResult<bool> {
     let (outlet, product) = outlet_and_product(&w, outlet_id, product_id).await?;
-    let txn = crate::db::begin_write(w.db).await?;
+    let mut work = UnitOfWork::begin(w).await?;
     let Some(before) = listing::Entity::find_by_id((outlet.id, product.id))
-        .one(&txn)
+        .one(work.txn())
         .await?
     else {
         return Ok(false);
     };
     listing::Entity::delete_by_id((outlet.id, product.id))
-        .exec(&txn)
+        .exec(work.txn())
         .await?;
-    audit::record(
-        &txn,
-        w.caller,
-        Entry {
-            entity_type: audit::Subject::Listing,
-            entity_id: product.id,
-            operation: audit::Operation::RemoveListing,
-            province: Some(&outlet.province_code),
-            before: snapshot(&before),
-            after: None,
-        },
-    )
+    work.audit(Entry {
+        entity_type: audit::Subject::Listing,
+        entity_id: product.id,
+        operation: audit::Operation::RemoveListing,
+        province: Some(&outlet.province_code),
+        before: snapshot(&before),
+        after: None,
+    })
     .await?;
-    commit(
-        &w,
-        txn,
-        &[Change::listing(outlet.id, product.id, ChangeOp::Removed)],
-    )
-    .await?;
+    work.commit(&[Change::listing(outlet.id, product.id, ChangeOp::Removed)])
+        .await?;
     Ok(true)
 }

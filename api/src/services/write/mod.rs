@@ -1,6 +1,6 @@
 //! Catalogue writes: each checks its input and the caller's rights, then writes the rows, an
-//! audit entry and the change-log entries in one transaction ([`commit`]), and wakes this server's
-//! index follower.
+//! audit entry and the change-log entries in one [`UnitOfWork`], which commits them together
+//! and wakes this server's index follower.
 
 pub mod certifications;
 pub mod listings;
@@ -8,15 +8,15 @@ pub mod outlets;
 pub mod producers;
 pub mod products;
 mod tests;
+pub mod unit_of_work;
+
+pub use unit_of_work::UnitOfWork;
 
 use chrono::{DateTime, Utc};
-use ocop_entities::{
-    ext::change_log::{self, Change},
-    product,
-};
+use ocop_entities::product;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
-    EntityTrait, PrimaryKeyTrait, QueryFilter, QuerySelect,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    PrimaryKeyTrait, QueryFilter, QuerySelect,
 };
 
 use crate::{
@@ -168,21 +168,6 @@ pub fn id(name: &str, value: &str) -> AppResult<i64> {
         .ok()
         .filter(|id| *id > 0)
         .ok_or_else(|| AppError::bad_input(name, "is not an id"))
-}
-
-/// Ends a write: records `changes` in the change log as the transaction's last statement (which
-/// is what orders it among concurrent writers), commits, and wakes this server's index follower.
-#[tracing::instrument(skip_all, fields(changes = changes.len()))]
-pub async fn commit(w: &Writer<'_>, txn: DatabaseTransaction, changes: &[Change]) -> AppResult<()> {
-    let last = change_log::record(&txn, changes).await?;
-    txn.commit().await?;
-    w.status.changed();
-    tracing::info!(
-        actor = %w.caller.actor(),
-        position = last,
-        "write committed"
-    );
-    Ok(())
 }
 
 /// Ids of a producer's products.

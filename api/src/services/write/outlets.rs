@@ -11,7 +11,7 @@ use sea_orm::{
 };
 
 use super::{
-    Writer, bad, commit, field, free_slug, optional_text, text, update_unless_stale,
+    UnitOfWork, Writer, bad, field, free_slug, optional_text, text, update_unless_stale,
     ward_in_province,
 };
 use crate::{
@@ -115,30 +115,27 @@ pub async fn create(w: Writer<'_>, f: OutletFields) -> AppResult<outlet::Model> 
         ..Default::default()
     };
     apply(&w, &mut model, &f)?;
-    let txn = crate::db::begin_write(w.db).await?;
+    let mut work = UnitOfWork::begin(w).await?;
     model.slug = Set(free_slug::<_, outlet::Entity>(
-        &txn,
+        work.txn(),
         outlet::Column::Slug,
         f.slug.as_deref(),
         &name,
         None,
     )
     .await?);
-    let created = model.insert(&txn).await?;
-    audit::record(
-        &txn,
-        w.caller,
-        Entry {
-            entity_type: audit::Subject::Outlet,
-            entity_id: created.id,
-            operation: audit::Operation::Create,
-            province: Some(&created.province_code),
-            before: None,
-            after: snapshot(&created),
-        },
-    )
+    let created = model.insert(work.txn()).await?;
+    work.audit(Entry {
+        entity_type: audit::Subject::Outlet,
+        entity_id: created.id,
+        operation: audit::Operation::Create,
+        province: Some(&created.province_code),
+        before: None,
+        after: snapshot(&created),
+    })
     .await?;
-    commit(&w, txn, &[Change::outlet(created.id, ChangeOp::Created)]).await?;
+    work.commit(&[Change::outlet(created.id, ChangeOp::Created)])
+        .await?;
     Ok(created)
 }
 
@@ -169,11 +166,11 @@ pub async fn update(
     {
         w.caller.require_province(province)?;
     }
-    let txn = crate::db::begin_write(w.db).await?;
+    let mut work = UnitOfWork::begin(w).await?;
     if f.slug.is_some() {
         let name = f.name.as_deref().unwrap_or(&current.name);
         model.slug = Set(free_slug::<_, outlet::Entity>(
-            &txn,
+            work.txn(),
             outlet::Column::Slug,
             f.slug.as_deref(),
             name,
@@ -182,7 +179,7 @@ pub async fn update(
         .await?);
     }
     let updated = update_unless_stale::<outlet::Entity, _>(
-        &txn,
+        work.txn(),
         model,
         (outlet::Column::Id, outlet::Column::UpdatedAt),
         id,
@@ -191,20 +188,17 @@ pub async fn update(
         "outlet",
     )
     .await?;
-    audit::record(
-        &txn,
-        w.caller,
-        Entry {
-            entity_type: audit::Subject::Outlet,
-            entity_id: id,
-            operation: audit::Operation::Update,
-            province: Some(&updated.province_code),
-            before: snapshot(&current),
-            after: snapshot(&updated),
-        },
-    )
+    work.audit(Entry {
+        entity_type: audit::Subject::Outlet,
+        entity_id: id,
+        operation: audit::Operation::Update,
+        province: Some(&updated.province_code),
+        before: snapshot(&current),
+        after: snapshot(&updated),
+    })
     .await?;
-    commit(&w, txn, &[Change::outlet(id, ChangeOp::Updated)]).await?;
+    work.commit(&[Change::outlet(id, ChangeOp::Updated)])
+        .await?;
     Ok(updated)
 }
 
@@ -213,23 +207,19 @@ pub async fn update(
 pub async fn archive(w: Writer<'_>, id: i64) -> AppResult<outlet::Model> {
     let current = current(&w, id).await?;
     w.caller.require_province(&current.province_code)?;
-    let txn = crate::db::begin_write(w.db).await?;
+    let mut work = UnitOfWork::begin(w).await?;
     let mut model: outlet::ActiveModel = current.clone().into();
     model.status = Set(OutletStatus::Archived);
     model.updated_at = Set(clock::now());
-    let updated = model.update(&txn).await?;
-    audit::record(
-        &txn,
-        w.caller,
-        Entry {
-            entity_type: audit::Subject::Outlet,
-            entity_id: id,
-            operation: audit::Operation::Archive,
-            province: Some(&updated.province_code),
-            before: snapshot(&current),
-            after: snapshot(&updated),
-        },
-    )
+    let updated = model.update(work.txn()).await?;
+    work.audit(Entry {
+        entity_type: audit::Subject::Outlet,
+        entity_id: id,
+        operation: audit::Operation::Archive,
+        province: Some(&updated.province_code),
+        before: snapshot(&current),
+        after: snapshot(&updated),
+    })
     .await?;
     // The outlet leaves the products' documents (outlet filter).
     let listed: Vec<i64> = listing::Entity::find()
@@ -237,9 +227,9 @@ pub async fn archive(w: Writer<'_>, id: i64) -> AppResult<outlet::Model> {
         .column(listing::Column::ProductId)
         .filter(listing::Column::OutletId.eq(id))
         .into_tuple()
-        .all(&txn)
+        .all(work.txn())
         .await?;
     let change = Change::outlet(id, ChangeOp::Archived).touching_products(listed);
-    commit(&w, txn, &[change]).await?;
+    work.commit(&[change]).await?;
     Ok(updated)
 }

@@ -9,7 +9,7 @@ use ocop_entities::{
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 
 use super::{
-    Writer, bad, commit, field, free_slug, optional_text, products_of_producer, text,
+    UnitOfWork, Writer, bad, field, free_slug, optional_text, products_of_producer, text,
     update_unless_stale, ward_in_province,
 };
 use crate::{
@@ -123,38 +123,30 @@ pub async fn create(w: Writer<'_>, f: ProducerFields) -> AppResult<producer::Mod
         ..Default::default()
     };
     apply(&w, &mut model, &f)?;
-    let txn = crate::db::begin_write(w.db).await?;
+    let mut work = UnitOfWork::begin(w).await?;
     model.slug = Set(free_slug::<_, producer::Entity>(
-        &txn,
+        work.txn(),
         producer::Column::Slug,
         f.slug.as_deref(),
         &name,
         None,
     )
     .await?);
-    let created = model.insert(&txn).await?;
-    audit::record(
-        &txn,
-        w.caller,
-        Entry {
-            entity_type: audit::Subject::Producer,
-            entity_id: created.id,
-            operation: audit::Operation::Create,
-            province: Some(&created.province_code),
-            before: None,
-            after: snapshot(&created),
-        },
-    )
+    let created = model.insert(work.txn()).await?;
+    work.audit(Entry {
+        entity_type: audit::Subject::Producer,
+        entity_id: created.id,
+        operation: audit::Operation::Create,
+        province: Some(&created.province_code),
+        before: None,
+        after: snapshot(&created),
+    })
     .await?;
-    commit(
-        &w,
-        txn,
-        &[Change::new(
-            ChangeKind::Producer,
-            created.id,
-            ChangeOp::Created,
-        )],
-    )
+    work.commit(&[Change::new(
+        ChangeKind::Producer,
+        created.id,
+        ChangeOp::Created,
+    )])
     .await?;
     Ok(created)
 }
@@ -182,11 +174,11 @@ pub async fn update(
     {
         w.caller.require_province(province)?;
     }
-    let txn = crate::db::begin_write(w.db).await?;
+    let mut work = UnitOfWork::begin(w).await?;
     if f.slug.is_some() {
         let name = f.name.as_deref().unwrap_or(&current.name);
         model.slug = Set(free_slug::<_, producer::Entity>(
-            &txn,
+            work.txn(),
             producer::Column::Slug,
             f.slug.as_deref(),
             name,
@@ -195,7 +187,7 @@ pub async fn update(
         .await?);
     }
     let updated = update_unless_stale::<producer::Entity, _>(
-        &txn,
+        work.txn(),
         model,
         (producer::Column::Id, producer::Column::UpdatedAt),
         id,
@@ -204,22 +196,18 @@ pub async fn update(
         "producer",
     )
     .await?;
-    audit::record(
-        &txn,
-        w.caller,
-        Entry {
-            entity_type: audit::Subject::Producer,
-            entity_id: id,
-            operation: audit::Operation::Update,
-            province: Some(&updated.province_code),
-            before: snapshot(&current),
-            after: snapshot(&updated),
-        },
-    )
+    work.audit(Entry {
+        entity_type: audit::Subject::Producer,
+        entity_id: id,
+        operation: audit::Operation::Update,
+        province: Some(&updated.province_code),
+        before: snapshot(&current),
+        after: snapshot(&updated),
+    })
     .await?;
     // Producer names and kinds are in the products' search documents.
     let change = Change::new(ChangeKind::Producer, id, ChangeOp::Updated)
-        .touching_products(products_of_producer(&txn, id).await?);
-    commit(&w, txn, &[change]).await?;
+        .touching_products(products_of_producer(work.txn(), id).await?);
+    work.commit(&[change]).await?;
     Ok(updated)
 }

@@ -10,7 +10,7 @@ use ocop_entities::{
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 
 use super::{
-    Writer, bad, commit, field, free_slug, optional_text, text, update_unless_stale,
+    UnitOfWork, Writer, bad, field, free_slug, optional_text, text, update_unless_stale,
     ward_in_province,
 };
 use crate::{
@@ -179,30 +179,27 @@ pub async fn create(w: Writer<'_>, f: ProductFields) -> AppResult<product::Model
         ..Default::default()
     };
     apply(&w, &mut model, &f, None).await?;
-    let txn = crate::db::begin_write(w.db).await?;
+    let mut work = UnitOfWork::begin(w).await?;
     model.slug = Set(free_slug::<_, product::Entity>(
-        &txn,
+        work.txn(),
         product::Column::Slug,
         f.slug.as_deref(),
         &name,
         None,
     )
     .await?);
-    let created = model.insert(&txn).await?;
-    audit::record(
-        &txn,
-        w.caller,
-        Entry {
-            entity_type: audit::Subject::Product,
-            entity_id: created.id,
-            operation: audit::Operation::Create,
-            province: Some(&created.province_code),
-            before: None,
-            after: snapshot(&created),
-        },
-    )
+    let created = model.insert(work.txn()).await?;
+    work.audit(Entry {
+        entity_type: audit::Subject::Product,
+        entity_id: created.id,
+        operation: audit::Operation::Create,
+        province: Some(&created.province_code),
+        before: None,
+        after: snapshot(&created),
+    })
     .await?;
-    commit(&w, txn, &[Change::product(created.id, ChangeOp::Created)]).await?;
+    work.commit(&[Change::product(created.id, ChangeOp::Created)])
+        .await?;
     Ok(created)
 }
 
@@ -266,14 +263,14 @@ async fn write(
     operation: audit::Operation,
 ) -> AppResult<product::Model> {
     let id = current.id;
-    let txn = crate::db::begin_write(w.db).await?;
+    let mut work = UnitOfWork::begin(w).await?;
     if slug.is_some() {
         let name = match &model.name {
             sea_orm::ActiveValue::Set(n) => n.clone(),
             _ => current.name.clone(),
         };
         model.slug = Set(free_slug::<_, product::Entity>(
-            &txn,
+            work.txn(),
             product::Column::Slug,
             slug,
             &name,
@@ -282,7 +279,7 @@ async fn write(
         .await?);
     }
     let updated = update_unless_stale::<product::Entity, _>(
-        &txn,
+        work.txn(),
         model,
         (product::Column::Id, product::Column::UpdatedAt),
         id,
@@ -291,24 +288,20 @@ async fn write(
         "product",
     )
     .await?;
-    audit::record(
-        &txn,
-        w.caller,
-        Entry {
-            entity_type: audit::Subject::Product,
-            entity_id: id,
-            operation,
-            province: Some(&updated.province_code),
-            before: snapshot(current),
-            after: snapshot(&updated),
-        },
-    )
+    work.audit(Entry {
+        entity_type: audit::Subject::Product,
+        entity_id: id,
+        operation,
+        province: Some(&updated.province_code),
+        before: snapshot(current),
+        after: snapshot(&updated),
+    })
     .await?;
     let op = if operation == audit::Operation::Archive {
         ChangeOp::Archived
     } else {
         ChangeOp::Updated
     };
-    commit(&w, txn, &[Change::product(id, op)]).await?;
+    work.commit(&[Change::product(id, op)]).await?;
     Ok(updated)
 }

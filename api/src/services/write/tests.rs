@@ -4,10 +4,18 @@
 
 #![cfg(test)]
 
-use ocop_entities::{api_key::Role, audit_log, change_log, producer::ProducerKind};
+use ocop_entities::{
+    api_key::Role,
+    audit_log, change_log,
+    ext::change_log::{Change, ChangeKind, ChangeOp},
+    producer::ProducerKind,
+};
 use sea_orm::{EntityTrait, PaginatorTrait};
 
-use super::producers::{self, ProducerFields};
+use super::{
+    UnitOfWork,
+    producers::{self, ProducerFields},
+};
 use crate::{error::AppError, testing::Harness};
 
 fn fields(phone: &str) -> ProducerFields {
@@ -103,4 +111,29 @@ async fn a_stale_update_is_a_conflict_and_changes_nothing() {
     let stale = producers::update(h.writer(&admin), created.id, created.updated_at, rename).await;
     assert!(matches!(stale, Err(AppError::Conflict { .. })), "{stale:?}");
     assert_eq!(trail(&h).await, after_update);
+}
+
+#[tokio::test]
+async fn a_unit_of_work_without_its_audit_entry_commits_nothing() {
+    let h = Harness::new().await;
+    let admin = h.caller(Role::Admin, &[]).await;
+    let before = trail(&h).await;
+    let work = UnitOfWork::begin(h.writer(&admin)).await.unwrap();
+    // A row written in the transaction, but not through `audit`: the write is incomplete.
+    let entry = crate::services::audit::Entry {
+        entity_type: crate::services::audit::Subject::Producer,
+        entity_id: 1,
+        operation: crate::services::audit::Operation::Update,
+        province: None,
+        before: None,
+        after: None,
+    };
+    crate::services::audit::record_as(work.txn(), None, "test", entry)
+        .await
+        .unwrap();
+    let refused = work
+        .commit(&[Change::new(ChangeKind::Producer, 1, ChangeOp::Updated)])
+        .await;
+    assert!(matches!(refused, Err(AppError::Internal(_))), "{refused:?}");
+    assert_eq!(trail(&h).await, before, "rolled back, change log untouched");
 }
