@@ -146,6 +146,7 @@ pub async fn import(
         },
     )
     .await?;
+    audit::record_many_as(&txn, actor, changes.iter().map(record_entry).collect()).await?;
     change_log::record(&txn, &changes).await?;
     txn.commit().await?;
     bar.finish_and_clear();
@@ -155,6 +156,35 @@ pub async fn import(
         tracing::warn!(error = %e, "ANALYZE after the import failed");
     }
     Ok(report)
+}
+
+/// The audit entry of one imported record: filed under the record (a listing under its
+/// product), saying what the import did to it.
+fn record_entry(change: &Change) -> audit::Entry<'static> {
+    let (subject, id) = match change.kind {
+        ChangeKind::Product => (audit::Subject::Product, change.id),
+        ChangeKind::Producer => (audit::Subject::Producer, change.id),
+        ChangeKind::Certification => (audit::Subject::Certification, change.id),
+        ChangeKind::Outlet => (audit::Subject::Outlet, change.id),
+        ChangeKind::Listing => (
+            audit::Subject::Listing,
+            change.related_id.unwrap_or(change.id),
+        ),
+    };
+    let after = match change.kind {
+        ChangeKind::Listing => {
+            serde_json::json!({ "import": change.op.as_str(), "outletId": change.id })
+        }
+        _ => serde_json::json!({ "import": change.op.as_str() }),
+    };
+    audit::Entry {
+        entity_type: subject,
+        entity_id: id,
+        operation: audit::Operation::Import,
+        province: None,
+        before: None,
+        after: Some(after),
+    }
 }
 
 fn bar(progress: Progress, len: u64, what: &'static str) -> ProgressBar {

@@ -158,6 +158,34 @@ async fn importing_the_same_file_twice_updates_in_place(app: TestApp) {
         change_log::Entity::find().count(&app.db).await.unwrap() >= 2,
         "every import records its records in the change log"
     );
+    // And in the audit trail: one entry per record and import, newest first.
+    let admin = app
+        .key(ocop_entities::api_key::Role::Admin, &[], None)
+        .await;
+    let id = product::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let q = "query($id: ID!) { auditLog(entityType: PRODUCT, entityId: $id) {
+        edges { node { actor operation after } } } }";
+    let trail = app
+        .gql_as(Some(&admin), q, json!({ "id": id.to_string() }))
+        .await;
+    let nodes: Vec<_> = trail.data()["auditLog"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"].clone())
+        .collect();
+    assert_eq!(
+        nodes,
+        [
+            json!({"actor": "test", "operation": "IMPORT", "after": {"import": "updated"}}),
+            json!({"actor": "test", "operation": "IMPORT", "after": {"import": "created"}}),
+        ]
+    );
 }
 
 db_test!(

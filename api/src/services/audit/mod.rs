@@ -71,6 +71,41 @@ pub async fn record_as<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Rows inserted per statement when recording many entries (9 values each, well under
+/// SQLite's limit on bound variables).
+const BATCH: usize = 500;
+
+/// Records many writes by an actor without a key (an import: one entry per record), in
+/// batches.
+pub async fn record_many_as<C: ConnectionTrait>(
+    db: &C,
+    actor: &str,
+    entries: Vec<Entry<'_>>,
+) -> Result<(), DbErr> {
+    let at = clock::now();
+    let mut entries = entries.into_iter().peekable();
+    while entries.peek().is_some() {
+        let rows: Vec<audit_log::ActiveModel> = entries
+            .by_ref()
+            .take(BATCH)
+            .map(|entry| audit_log::ActiveModel {
+                at: Set(at),
+                key_id: Set(None),
+                actor: Set(actor.to_owned()),
+                entity_type: Set(entry.entity_type.as_str().to_owned()),
+                entity_id: Set(entry.entity_id),
+                operation: Set(entry.operation.as_str().to_owned()),
+                province_code: Set(entry.province.map(str::to_owned)),
+                before: Set(entry.before),
+                after: Set(entry.after),
+                ..Default::default()
+            })
+            .collect();
+        audit_log::Entity::insert_many(rows).exec(db).await?;
+    }
+    Ok(())
+}
+
 /// The province a record belongs to now, which decides which editors may read its trail;
 /// `None` for a record without one (an import, a key) or one that no longer exists.
 pub async fn province_of(
