@@ -100,22 +100,28 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
-    audit::record_as(
-        &txn,
-        None,
-        actor,
-        Entry {
-            entity_type: Subject::ApiKey,
-            entity_id: model.id,
-            operation: Operation::Create,
-            province: None,
-            before: None,
-            after: Some(public(&model)),
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    audit_and_commit(txn, actor, Operation::Create, None, &model).await?;
     Ok((model, key.reveal()))
+}
+
+/// Records what happened to `key` in the audit trail, without its prefix or hash, and commits.
+async fn audit_and_commit(
+    txn: sea_orm::DatabaseTransaction,
+    actor: &str,
+    operation: Operation,
+    before: Option<&api_key::Model>,
+    key: &api_key::Model,
+) -> AppResult<()> {
+    let entry = Entry {
+        entity_type: Subject::ApiKey,
+        entity_id: key.id,
+        operation,
+        province: None,
+        before: before.map(public),
+        after: Some(public(key)),
+    };
+    audit::record_as(&txn, None, actor, entry).await?;
+    Ok(txn.commit().await?)
 }
 
 /// What the audit trail keeps of a key: everything but its prefix and hash.
@@ -151,25 +157,10 @@ pub async fn revoke(db: &DatabaseConnection, id: i64, actor: &str) -> AppResult<
     if key.revoked_at.is_some() {
         return Ok(key);
     }
-    let before = public(&key);
-    let mut active: api_key::ActiveModel = key.into();
+    let mut active: api_key::ActiveModel = key.clone().into();
     active.revoked_at = Set(Some(clock::now()));
     let revoked = active.update(&txn).await?;
-    audit::record_as(
-        &txn,
-        None,
-        actor,
-        Entry {
-            entity_type: Subject::ApiKey,
-            entity_id: id,
-            operation: Operation::Revoke,
-            province: None,
-            before: Some(before),
-            after: Some(public(&revoked)),
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    audit_and_commit(txn, actor, Operation::Revoke, Some(&key), &revoked).await?;
     Ok(revoked)
 }
 

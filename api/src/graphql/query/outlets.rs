@@ -27,6 +27,23 @@ pub struct OutletFilterArg {
     pub kinds: Option<Vec<OutletKind>>,
 }
 
+impl OutletFilterArg {
+    /// The service's filter for an optional argument: province codes checked against the
+    /// reference data, errors on `filter.…`.
+    pub fn parse(
+        arg: Option<Self>,
+        reference: &crate::reference::ReferenceData,
+    ) -> Result<OutletFilter, AppError> {
+        let arg = arg.unwrap_or_default();
+        OutletFilter::parse(
+            arg.province_codes,
+            arg.kinds.map(|k| k.into_iter().map(Into::into).collect()),
+            reference,
+            "filter",
+        )
+    }
+}
+
 /// Queries over outlets.
 #[derive(Default)]
 pub struct OutletQuery;
@@ -47,15 +64,7 @@ impl OutletQuery {
         let shared = shared(ctx);
         let first = PageSize::parse(first).map_err(|m| AppError::bad_input("first", m))?;
         let near = near.map(|p| p.parse("near")).transpose()?;
-        let filter = filter.unwrap_or_default();
-        let filter = OutletFilter::parse(
-            filter.province_codes,
-            filter
-                .kinds
-                .map(|k| k.into_iter().map(Into::into).collect()),
-            &shared.reference,
-            "filter",
-        )?;
+        let filter = OutletFilterArg::parse(filter, &shared.reference)?;
         let page = outlets::list(&shared.db, &filter, near, first.get(), after.as_deref()).await?;
         let total_count = if ctx.look_ahead().field("totalCount").exists() {
             outlets::count(&shared.db, &filter).await?

@@ -21,7 +21,6 @@ use crate::{
     },
     services::{
         ProductFilter,
-        outlets::OutletFilter,
         search::{OutletQuery, ProductQuery, Searcher},
     },
 };
@@ -304,15 +303,7 @@ impl SearchQuery {
     ) -> Result<OutletSearchResult> {
         let shared = shared(ctx);
         let near = near.map(|p| p.parse("near")).transpose()?;
-        let filter = filter.unwrap_or_default();
-        let filter = OutletFilter::parse(
-            filter.province_codes,
-            filter
-                .kinds
-                .map(|k| k.into_iter().map(Into::into).collect()),
-            &shared.reference,
-            "filter",
-        )?;
+        let filter = OutletFilterArg::parse(filter, &shared.reference)?;
         let found = searcher(shared)
             .outlets(OutletQuery {
                 text: query,

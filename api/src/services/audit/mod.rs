@@ -54,8 +54,19 @@ pub async fn record_as<C: ConnectionTrait>(
     actor: &str,
     entry: Entry<'_>,
 ) -> Result<(), DbErr> {
+    row(clock::now(), key_id, actor, entry).insert(db).await?;
+    Ok(())
+}
+
+/// The row of `entry`.
+fn row(
+    at: chrono::DateTime<chrono::Utc>,
+    key_id: Option<i64>,
+    actor: &str,
+    entry: Entry<'_>,
+) -> audit_log::ActiveModel {
     audit_log::ActiveModel {
-        at: Set(clock::now()),
+        at: Set(at),
         key_id: Set(key_id),
         actor: Set(actor.to_owned()),
         entity_type: Set(entry.entity_type.as_str().to_owned()),
@@ -66,9 +77,6 @@ pub async fn record_as<C: ConnectionTrait>(
         after: Set(entry.after),
         ..Default::default()
     }
-    .insert(db)
-    .await?;
-    Ok(())
 }
 
 /// Rows inserted per statement when recording many entries (9 values each, well under
@@ -88,18 +96,7 @@ pub async fn record_many_as<C: ConnectionTrait>(
         let rows: Vec<audit_log::ActiveModel> = entries
             .by_ref()
             .take(BATCH)
-            .map(|entry| audit_log::ActiveModel {
-                at: Set(at),
-                key_id: Set(None),
-                actor: Set(actor.to_owned()),
-                entity_type: Set(entry.entity_type.as_str().to_owned()),
-                entity_id: Set(entry.entity_id),
-                operation: Set(entry.operation.as_str().to_owned()),
-                province_code: Set(entry.province.map(str::to_owned)),
-                before: Set(entry.before),
-                after: Set(entry.after),
-                ..Default::default()
-            })
+            .map(|entry| row(at, None, actor, entry))
             .collect();
         audit_log::Entity::insert_many(rows).exec(db).await?;
     }
