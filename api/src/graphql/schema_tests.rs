@@ -135,3 +135,42 @@ async fn bad_input_names_its_field_and_an_editor_stays_in_its_provinces() {
         unknown.errors
     );
 }
+
+#[tokio::test]
+async fn archiving_on_a_stale_updated_at_is_a_conflict_on_the_argument() {
+    let h = Harness::new().await;
+    let admin = h.caller(Role::Admin, &[]).await;
+    let producer = data(h.execute(&admin, CREATE_PRODUCER, producer("a@b.vn")).await);
+    let created = data(
+        h.execute(
+            &admin,
+            "mutation($input: CreateProductInput!) { createProduct(input: $input) { id updatedAt } }",
+            json!({"input": {"name": "Mật ong Bãi Cháy", "categoryCode": "I.4.a",
+                "producerId": producer["createProducer"]["id"], "wardCode": BAI_CHAY}}),
+        )
+        .await,
+    );
+    let product = &created["createProduct"];
+    let archive = "mutation($id: ID!, $seen: DateTime) {
+        archiveProduct(id: $id, expectedUpdatedAt: $seen) { status } }";
+    let stale = h
+        .execute(
+            &admin,
+            archive,
+            json!({"id": product["id"], "seen": "2020-01-01T00:00:00Z"}),
+        )
+        .await;
+    assert_eq!(
+        error(&stale),
+        ("CONFLICT".to_owned(), Some("expectedUpdatedAt".to_owned()))
+    );
+    let archived = data(
+        h.execute(
+            &admin,
+            archive,
+            json!({"id": product["id"], "seen": product["updatedAt"]}),
+        )
+        .await,
+    );
+    assert_eq!(archived["archiveProduct"]["status"], "ARCHIVED");
+}

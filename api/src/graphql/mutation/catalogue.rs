@@ -11,6 +11,7 @@ use crate::{
         today,
         types::{
             certification::Certification, outlet::Outlet, producer::Producer, product::Product,
+            scalars::DateTimeUtc,
         },
         writer,
     },
@@ -156,9 +157,20 @@ impl CatalogueMutation {
     }
 
     /// Withdraws a product from lists, search and shelves; its history stays.
-    async fn archive_product(&self, ctx: &Context<'_>, id: ID) -> Result<Product> {
+    async fn archive_product(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The product's id.")] id: ID,
+        #[graphql(
+            desc = "The `updatedAt` the editor saw: refused with CONFLICT if it changed since."
+        )]
+        expected_updated_at: Option<DateTimeUtc>,
+    ) -> Result<Product> {
         let id = write::id("id", &id)?;
-        Ok(Product(products::archive(writer(ctx)?, id).await?))
+        let expected = expected_updated_at.map(|t| t.0);
+        Ok(Product(
+            products::archive(writer(ctx)?, id, expected).await?,
+        ))
     }
 
     /// Records a recognition decision; `expiresOn` defaults to `issuedOn` + 36 months.
@@ -177,11 +189,16 @@ impl CatalogueMutation {
     async fn revoke_certification(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        reason: String,
+        #[graphql(desc = "The certificate's id.")] id: ID,
+        #[graphql(desc = "Why it is revoked (at most 500 characters).")] reason: String,
+        #[graphql(
+            desc = "The `updatedAt` the editor saw: refused with CONFLICT if it changed since."
+        )]
+        expected_updated_at: Option<DateTimeUtc>,
     ) -> Result<Certification> {
         let id = write::id("id", &id)?;
-        let revoked = certifications::revoke(writer(ctx)?, id, &reason).await?;
+        let expected = expected_updated_at.map(|t| t.0);
+        let revoked = certifications::revoke(writer(ctx)?, id, &reason, expected).await?;
         with_history(ctx, revoked).await
     }
 
@@ -218,8 +235,17 @@ impl CatalogueMutation {
     }
 
     /// Closes an outlet: it leaves lists, search and product pages.
-    async fn archive_outlet(&self, ctx: &Context<'_>, id: ID) -> Result<Outlet> {
+    async fn archive_outlet(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The outlet's id.")] id: ID,
+        #[graphql(
+            desc = "The `updatedAt` the editor saw: refused with CONFLICT if it changed since."
+        )]
+        expected_updated_at: Option<DateTimeUtc>,
+    ) -> Result<Outlet> {
         let id = write::id("id", &id)?;
-        Ok(Outlet(outlets::archive(writer(ctx)?, id).await?))
+        let expected = expected_updated_at.map(|t| t.0);
+        Ok(Outlet(outlets::archive(writer(ctx)?, id, expected).await?))
     }
 }

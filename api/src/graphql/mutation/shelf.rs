@@ -2,9 +2,11 @@
 
 use async_graphql::{Context, ID, Object, Result};
 
-use crate::graphql::writer;
 use crate::{
-    graphql::types::listing::Listing,
+    graphql::{
+        types::{listing::Listing, scalars::DateTimeUtc},
+        writer,
+    },
     services::write::{self, listings},
 };
 
@@ -18,16 +20,27 @@ impl ShelfMutation {
     async fn set_listing(
         &self,
         ctx: &Context<'_>,
-        outlet_id: ID,
-        product_id: ID,
-        price_vnd: Option<i64>,
-        in_stock: bool,
+        #[graphql(desc = "The outlet's id.")] outlet_id: ID,
+        #[graphql(desc = "The product's id.")] product_id: ID,
+        #[graphql(desc = "Price in whole VND; null when not shown.")] price_vnd: Option<i64>,
+        #[graphql(desc = "Whether it is in stock.")] in_stock: bool,
+        #[graphql(
+            desc = "The listing's `updatedAt` the keeper saw: refused with CONFLICT if it changed or went since."
+        )]
+        expected_updated_at: Option<DateTimeUtc>,
     ) -> Result<Listing> {
         let outlet_id = write::id("outletId", &outlet_id)?;
         let product_id = write::id("productId", &product_id)?;
-        Ok(Listing(
-            listings::set(writer(ctx)?, outlet_id, product_id, price_vnd, in_stock).await?,
-        ))
+        let expected = expected_updated_at.map(|t| t.0);
+        let set = listings::set(
+            writer(ctx)?,
+            outlet_id,
+            product_id,
+            price_vnd,
+            in_stock,
+            expected,
+        );
+        Ok(Listing(set.await?))
     }
 
     /// Takes a product off an outlet's shelf; false when it was not there.

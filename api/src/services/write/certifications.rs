@@ -11,7 +11,9 @@ use sea_orm::{
     QueryFilter,
 };
 
-use super::{UnitOfWork, Writer, bad, field, optional_text, text, update_unless_stale};
+use super::{
+    UnitOfWork, Writer, bad, field, on_argument, optional_text, text, update_unless_stale,
+};
 use crate::{
     clock,
     domain::{
@@ -191,7 +193,12 @@ async fn certificate_of(
 
 /// Revokes a certificate today.
 #[tracing::instrument(skip_all, fields(id = id))]
-pub async fn revoke(w: Writer<'_>, id: i64, reason: &str) -> AppResult<certification::Model> {
+pub async fn revoke(
+    w: Writer<'_>,
+    id: i64,
+    reason: &str,
+    expected_updated_at: Option<DateTime<Utc>>,
+) -> AppResult<certification::Model> {
     let reason = text("reason", reason, limits::MEDIUM)
         .map_err(|_| AppError::bad_input("reason", "must not be empty (at most 500 characters)"))?;
     let (current, product) = certificate_of(&w, id).await?;
@@ -202,11 +209,23 @@ pub async fn revoke(w: Writer<'_>, id: i64, reason: &str) -> AppResult<certifica
         });
     }
     let work = UnitOfWork::begin(w).await?;
-    let mut model: certification::ActiveModel = current.clone().into();
-    model.revoked_on = Set(Some(clock::today().max(current.issued_on)));
-    model.revoked_reason = Set(Some(reason));
-    model.updated_at = Set(clock::now());
-    let updated = model.update(work.txn()).await?;
+    let model = certification::ActiveModel {
+        revoked_on: Set(Some(clock::today().max(current.issued_on))),
+        revoked_reason: Set(Some(reason)),
+        updated_at: Set(clock::now()),
+        ..Default::default()
+    };
+    let updated = update_unless_stale::<certification::Entity, _>(
+        work.txn(),
+        model,
+        (certification::Column::Id, certification::Column::UpdatedAt),
+        id,
+        expected_updated_at,
+        current.updated_at,
+        "certification",
+    )
+    .await
+    .map_err(on_argument)?;
     finish(
         work,
         &product,

@@ -1,14 +1,15 @@
 //! Keeping an outlet's shelf: what it stocks, at what price.
 
+use chrono::{DateTime, Utc};
 use ocop_entities::{
     ext::change_log::{Change, ChangeOp},
     listing,
     outlet::{self, OutletStatus},
     product,
 };
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 
-use super::{UnitOfWork, Writer, field};
+use super::{UnitOfWork, Writer, field, on_argument, stale};
 use crate::{
     clock,
     domain::Vnd,
@@ -42,6 +43,7 @@ pub async fn set(
     product_id: i64,
     price_vnd: Option<i64>,
     in_stock: bool,
+    expected_updated_at: Option<DateTime<Utc>>,
 ) -> AppResult<listing::Model> {
     let price = price_vnd
         .map(|p| {
@@ -68,9 +70,33 @@ pub async fn set(
         in_stock: Set(in_stock),
         updated_at: Set(clock::now()),
     };
-    let after = match &before {
-        Some(_) => model.update(work.txn()).await?,
-        None => model.insert(work.txn()).await?,
+    let after = match (&before, expected_updated_at) {
+        (Some(seen), Some(expected)) => {
+            // Conditional in SQL, so that a change committed meanwhile on another connection
+            // is not overwritten either.
+            let updated = listing::Entity::update_many()
+                .set(model)
+                .filter(listing::Column::OutletId.eq(outlet.id))
+                .filter(listing::Column::ProductId.eq(product.id))
+                .filter(listing::Column::UpdatedAt.eq(expected))
+                .exec(work.txn())
+                .await?;
+            if updated.rows_affected == 0 {
+                return Err(on_argument(stale("listing", seen.updated_at)));
+            }
+            listing::Entity::find_by_id((outlet.id, product.id))
+                .one(work.txn())
+                .await?
+                .ok_or_else(|| AppError::NotFound("the listing is gone".into()))?
+        }
+        (None, Some(_)) => {
+            return Err(AppError::conflict(
+                "expectedUpdatedAt",
+                "the product is no longer on this shelf; reload it and try again",
+            ));
+        }
+        (Some(_), None) => model.update(work.txn()).await?,
+        (None, None) => model.insert(work.txn()).await?,
     };
     work.audit(Entry {
         entity_type: audit::Subject::Listing,

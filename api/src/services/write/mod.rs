@@ -150,8 +150,23 @@ where
         .ok_or_else(|| AppError::NotFound(format!("no {what} {id}")))
 }
 
+/// The same refusal as [`update_unless_stale`]'s, naming a top-level `expectedUpdatedAt`
+/// argument rather than `input.expectedUpdatedAt` (archive, revoke, set a listing).
+pub fn on_argument(e: AppError) -> AppError {
+    match e {
+        AppError::Conflict {
+            field: Some(f),
+            message,
+        } if f == "input.expectedUpdatedAt" => AppError::Conflict {
+            field: Some("expectedUpdatedAt".to_owned()),
+            message,
+        },
+        e => e,
+    }
+}
+
 /// A stale `expectedUpdatedAt`.
-fn stale(what: &str, current: DateTime<Utc>) -> AppError {
+pub fn stale(what: &str, current: DateTime<Utc>) -> AppError {
     AppError::conflict(
         "input.expectedUpdatedAt",
         format!(

@@ -11,8 +11,8 @@ use sea_orm::{
 };
 
 use super::{
-    UnitOfWork, Writer, bad, field, free_slug, optional_text, text, update_unless_stale,
-    ward_in_province,
+    UnitOfWork, Writer, bad, field, free_slug, on_argument, optional_text, text,
+    update_unless_stale, ward_in_province,
 };
 use crate::{
     clock,
@@ -204,14 +204,30 @@ pub async fn update(
 
 /// Archives an outlet: it leaves lists, search and the products' pages.
 #[tracing::instrument(skip_all, fields(id = id))]
-pub async fn archive(w: Writer<'_>, id: i64) -> AppResult<outlet::Model> {
+pub async fn archive(
+    w: Writer<'_>,
+    id: i64,
+    expected_updated_at: Option<DateTime<Utc>>,
+) -> AppResult<outlet::Model> {
     let current = current(&w, id).await?;
     w.caller.require_province(&current.province_code)?;
     let mut work = UnitOfWork::begin(w).await?;
-    let mut model: outlet::ActiveModel = current.clone().into();
-    model.status = Set(OutletStatus::Archived);
-    model.updated_at = Set(clock::now());
-    let updated = model.update(work.txn()).await?;
+    let model = outlet::ActiveModel {
+        status: Set(OutletStatus::Archived),
+        updated_at: Set(clock::now()),
+        ..Default::default()
+    };
+    let updated = update_unless_stale::<outlet::Entity, _>(
+        work.txn(),
+        model,
+        (outlet::Column::Id, outlet::Column::UpdatedAt),
+        id,
+        expected_updated_at,
+        current.updated_at,
+        "outlet",
+    )
+    .await
+    .map_err(on_argument)?;
     work.audit(Entry {
         entity_type: audit::Subject::Outlet,
         entity_id: id,

@@ -10,8 +10,8 @@ use ocop_entities::{
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 
 use super::{
-    UnitOfWork, Writer, bad, field, free_slug, optional_text, text, update_unless_stale,
-    ward_in_province,
+    UnitOfWork, Writer, bad, field, free_slug, on_argument, optional_text, text,
+    update_unless_stale, ward_in_province,
 };
 use crate::{
     clock,
@@ -243,7 +243,11 @@ pub async fn update(
 
 /// Archives a product: it leaves lists, search and shelves, and stays in the history.
 #[tracing::instrument(skip_all, fields(id = id))]
-pub async fn archive(w: Writer<'_>, id: i64) -> AppResult<product::Model> {
+pub async fn archive(
+    w: Writer<'_>,
+    id: i64,
+    expected_updated_at: Option<DateTime<Utc>>,
+) -> AppResult<product::Model> {
     let current = current(&w, id).await?;
     w.caller.require_province(&current.province_code)?;
     let model = product::ActiveModel {
@@ -251,7 +255,15 @@ pub async fn archive(w: Writer<'_>, id: i64) -> AppResult<product::Model> {
         updated_at: Set(clock::now()),
         ..Default::default()
     };
-    write(w, &current, model, None, None, audit::Operation::Archive).await
+    let archived = write(
+        w,
+        &current,
+        model,
+        expected_updated_at,
+        None,
+        audit::Operation::Archive,
+    );
+    archived.await.map_err(on_argument)
 }
 
 async fn write(

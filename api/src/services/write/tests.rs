@@ -137,3 +137,113 @@ async fn a_unit_of_work_without_its_audit_entry_commits_nothing() {
     assert!(matches!(refused, Err(AppError::Internal(_))), "{refused:?}");
     assert_eq!(trail(&h).await, before, "rolled back, change log untouched");
 }
+
+/// The refusal of a write made on an `updatedAt` older than the record's.
+fn is_stale<T: std::fmt::Debug>(result: &crate::error::AppResult<T>) -> bool {
+    matches!(result, Err(AppError::Conflict { field: Some(f), .. }) if f == "expectedUpdatedAt")
+}
+
+#[tokio::test]
+async fn archive_revoke_and_set_listing_refuse_a_stale_expected_updated_at() {
+    use super::{certifications, listings, outlets, products};
+    use ocop_entities::{certification::CertificationLevel, outlet::OutletKind};
+
+    let h = Harness::new().await;
+    let admin = h.caller(Role::Admin, &[]).await;
+    let w = || h.writer(&admin);
+    let producer = producers::create(w(), fields("0203 3 825 123"))
+        .await
+        .unwrap();
+    let product = products::create(
+        w(),
+        products::ProductFields {
+            name: Some("Mật ong Bãi Cháy".into()),
+            category_code: Some("I.4.a".into()),
+            producer_id: Some(producer.id),
+            ward_code: Some("06673".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let outlet = outlets::create(
+        w(),
+        outlets::OutletFields {
+            name: Some("Điểm OCOP Bãi Cháy".into()),
+            kind: Some(OutletKind::CraftVillage),
+            ward_code: Some("06673".into()),
+            location: Some((20.95, 107.07)),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let certificate = certifications::certify(
+        w(),
+        product.id,
+        certifications::CertificationFields {
+            stars: Some(4),
+            level: Some(CertificationLevel::Province),
+            issuing_body: Some("UBND tỉnh Quảng Ninh".into()),
+            issued_on: Some(crate::clock::today() - chrono::Duration::days(100)),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let second = chrono::Duration::seconds(1);
+
+    // A listing: set, then changed by someone who saw an older version, then by one who saw
+    // this one. Expecting a listing that is not there is stale too.
+    let listed = listings::set(w(), outlet.id, product.id, Some(90_000), true, None)
+        .await
+        .unwrap();
+    let old = Some(listed.updated_at - second);
+    let stale = listings::set(w(), outlet.id, product.id, Some(1), true, old).await;
+    assert!(is_stale(&stale), "{stale:?}");
+    let fresh = Some(listed.updated_at);
+    let relisted = listings::set(w(), outlet.id, product.id, Some(95_000), false, fresh)
+        .await
+        .unwrap();
+    assert_eq!(
+        (relisted.price_vnd, relisted.in_stock),
+        (Some(95_000), false)
+    );
+    assert!(listings::remove(w(), outlet.id, product.id).await.unwrap());
+    let gone = listings::set(w(), outlet.id, product.id, Some(1), true, fresh).await;
+    assert!(
+        matches!(&gone, Err(AppError::Conflict { field: Some(f), .. }) if f == "expectedUpdatedAt"),
+        "{gone:?}"
+    );
+
+    // A certificate.
+    let old = Some(certificate.updated_at - second);
+    let stale = certifications::revoke(w(), certificate.id, "sai thông tin", old).await;
+    assert!(is_stale(&stale), "{stale:?}");
+    let revoked = certifications::revoke(
+        w(),
+        certificate.id,
+        "sai thông tin",
+        Some(certificate.updated_at),
+    )
+    .await
+    .unwrap();
+    assert!(revoked.revoked_on.is_some());
+
+    // An outlet and a product (its certificate changed the product, whose updatedAt moved).
+    let stale = outlets::archive(w(), outlet.id, Some(outlet.updated_at - second)).await;
+    assert!(is_stale(&stale), "{stale:?}");
+    outlets::archive(w(), outlet.id, Some(outlet.updated_at))
+        .await
+        .unwrap();
+    let stale = products::archive(w(), product.id, Some(product.updated_at)).await;
+    assert!(
+        is_stale(&stale),
+        "its certificate moved its updatedAt: {stale:?}"
+    );
+    let archived = products::archive(w(), product.id, None).await.unwrap();
+    assert_eq!(
+        archived.status,
+        ocop_entities::product::ProductStatus::Archived
+    );
+}
