@@ -350,6 +350,22 @@ impl TestApp {
         response.data().clone()
     }
 
+    /// Imports the arrangement many tests start from: producer `p` (HTX, Hà Tĩnh) and its one
+    /// product `sp` ("Sản phẩm", product set I.4.a), without a certificate.
+    pub async fn import_one_product(&self) {
+        let file = fixtures::Catalogue::new()
+            .producer("p", "HTX", "COOPERATIVE", fixtures::wards::HA_TINH)
+            .product(fixtures::ProductSpec::new(
+                "sp",
+                "Sản phẩm",
+                "p",
+                fixtures::wards::HA_TINH,
+                "I.4.a",
+            ))
+            .jsonl();
+        self.import(&file).await.expect("the arrangement imports");
+    }
+
     /// Imports a catalogue in the interchange format through the library, as `ocop import` does.
     pub async fn import(&self, jsonl: &str) -> Result<ImportReport, ImportError> {
         let reference = ReferenceData::load(&self.db).await.expect("reference data");

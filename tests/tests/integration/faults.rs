@@ -213,20 +213,7 @@ async fn the_database_going_away_fails_fast_and_the_service_recovers_by_itself(a
         eprintln!("skipped on SQLite: an embedded file cannot be taken away; runs on PostgreSQL");
         return;
     }
-    app.import(
-        &Catalogue::new()
-            .producer("p", "HTX", "COOPERATIVE", wards::HA_TINH)
-            .product(ProductSpec::new(
-                "sp",
-                "Sản phẩm",
-                "p",
-                wards::HA_TINH,
-                "I.4.a",
-            ))
-            .jsonl(),
-    )
-    .await
-    .unwrap();
+    app.import_one_product().await;
     let proxy = app.proxy.as_ref().expect("PostgreSQL behind a proxy");
     proxy.cut();
     let started = Instant::now();

@@ -6,7 +6,7 @@ use std::time::Duration;
 use ocop_entities::{api_key::Role, audit_log, change_log};
 use ocop_tests::{
     TestApp, TestOptions, db_test,
-    fixtures::{Catalogue, ProductSpec, day, wards},
+    fixtures::{day, wards},
     operation,
 };
 use sea_orm::{EntityTrait, PaginatorTrait};
@@ -220,20 +220,7 @@ db_test!(
 );
 async fn certificate_rules_are_enforced_with_the_offending_field(app: TestApp) {
     let admin = app.key(Role::Admin, &[], None).await;
-    app.import(
-        &Catalogue::new()
-            .producer("p", "HTX", "COOPERATIVE", wards::HA_TINH)
-            .product(ProductSpec::new(
-                "sp",
-                "Sản phẩm",
-                "p",
-                wards::HA_TINH,
-                "I.4.a",
-            ))
-            .jsonl(),
-    )
-    .await
-    .unwrap();
+    app.import_one_product().await;
     let id = app
         .data("{ product(slug: \"sp\") { id } }", json!({}))
         .await["product"]["id"]
@@ -515,20 +502,7 @@ db_test!(
 async fn a_stale_update_is_a_conflict_and_one_of_two_concurrent_editors_wins(app: TestApp) {
     let editor_a = app.key(Role::Editor, &["42"], None).await;
     let editor_b = app.key(Role::Editor, &["42"], None).await;
-    app.import(
-        &Catalogue::new()
-            .producer("p", "HTX", "COOPERATIVE", wards::HA_TINH)
-            .product(ProductSpec::new(
-                "sp",
-                "Sản phẩm",
-                "p",
-                wards::HA_TINH,
-                "I.4.a",
-            ))
-            .jsonl(),
-    )
-    .await
-    .unwrap();
+    app.import_one_product().await;
     let seen = app
         .data("{ product(slug: \"sp\") { id updatedAt } }", json!({}))
         .await;
