@@ -9,7 +9,6 @@ pub mod mutation;
 pub mod prefetch;
 pub mod query;
 mod schema_contract;
-mod schema_tests;
 pub mod types;
 
 use std::sync::Arc;

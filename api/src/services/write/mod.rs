@@ -7,7 +7,6 @@ pub mod listings;
 pub mod outlets;
 pub mod producers;
 pub mod products;
-mod tests;
 pub mod unit_of_work;
 
 pub use unit_of_work::UnitOfWork;

@@ -2,14 +2,12 @@
 //! ([`crate::testing::Harness`]), checking what resolvers translate (arguments, errors and
 //! their codes and paths) without a server.
 
-#![cfg(test)]
-
 use async_graphql::Response;
 use ocop_entities::api_key::Role;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 
-use crate::testing::Harness;
+use super::Harness;
 
 /// Phường Bãi Cháy, Quảng Ninh (22).
 const BAI_CHAY: &str = "06673";

@@ -2,6 +2,10 @@
 //! the real GraphQL schema over it, and callers holding real keys. Schema tests run operations
 //! with `schema.execute` and service tests call `services` directly: no server, no HTTP, no
 //! files but the empty search index. (The `tests` crate covers the same behaviour over HTTP.)
+//! The tests live here too, so that no module of the product imports the harness.
+
+mod schema;
+mod writes;
 
 use std::{net::Ipv4Addr, sync::Arc};
 

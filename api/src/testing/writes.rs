@@ -2,8 +2,6 @@
 //! ([`crate::testing::Harness`]): what one write leaves behind, and what a refused one does
 //! not.
 
-#![cfg(test)]
-
 use ocop_entities::{
     api_key::Role,
     audit_log, change_log,
@@ -12,11 +10,12 @@ use ocop_entities::{
 };
 use sea_orm::{EntityTrait, PaginatorTrait};
 
-use super::{
+use super::Harness;
+use crate::error::AppError;
+use crate::services::write::{
     UnitOfWork,
     producers::{self, ProducerFields},
 };
-use crate::{error::AppError, testing::Harness};
 
 fn fields(phone: &str) -> ProducerFields {
     ProducerFields {
@@ -145,7 +144,7 @@ fn is_stale<T: std::fmt::Debug>(result: &crate::error::AppResult<T>) -> bool {
 
 #[tokio::test]
 async fn archive_revoke_and_set_listing_refuse_a_stale_expected_updated_at() {
-    use super::{certifications, listings, outlets, products};
+    use crate::services::write::{certifications, listings, outlets, products};
     use ocop_entities::{certification::CertificationLevel, outlet::OutletKind};
 
     let h = Harness::new().await;
