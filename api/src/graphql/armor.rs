@@ -216,11 +216,7 @@ impl Extension for LimitsExtension {
             && let Some(caller) = ctx.data_opt::<Caller>()
             && let Err(wait) = self.rate_limits.check(caller, extra).await
         {
-            let err = ctx
-                .data_opt::<Refusal>()
-                .cloned()
-                .unwrap_or_default()
-                .refuse(wait);
+            let err = Refusal::refuse_in(ctx.data_opt::<Refusal>(), wait);
             let err: async_graphql::Error = err.into();
             return Err(vec![err.into_server_error(Default::default())]);
         }

@@ -24,6 +24,15 @@ impl Refusal {
         err
     }
 
+    /// The refusal of a request whose data holds `refusal` (a schema executed without one, as
+    /// in-process tests do, still gets the error).
+    pub fn refuse_in(refusal: Option<&Self>, wait: Duration) -> AppError {
+        match refusal {
+            Some(r) => r.refuse(wait),
+            None => AppError::rate_limited(wait),
+        }
+    }
+
     /// Seconds until a retry may succeed, when the request was refused.
     pub fn retry_after(&self) -> Option<u64> {
         self.0.get().copied()

@@ -52,11 +52,7 @@ impl VerificationQuery {
                 if extra > 0
                     && let Err(wait) = shared.rate_limits.check(caller(ctx)?, extra).await
                 {
-                    let err = ctx
-                        .data_opt::<Refusal>()
-                        .cloned()
-                        .unwrap_or_default()
-                        .refuse(wait);
+                    let err = Refusal::refuse_in(ctx.data_opt::<Refusal>(), wait);
                     return Err(err.into());
                 }
                 Lookup::Number(number)

@@ -12,7 +12,8 @@ use sea_orm::{
 };
 
 use super::{
-    UnitOfWork, Writer, bad, field, on_argument, optional_text, text, update_unless_stale,
+    ARGUMENT_EXPECTED, INPUT_EXPECTED, UnitOfWork, Writer, bad, field, optional_text, text,
+    update_unless_stale,
 };
 use crate::{
     clock,
@@ -220,12 +221,11 @@ pub async fn revoke(
         model,
         (certification::Column::Id, certification::Column::UpdatedAt),
         id,
-        expected_updated_at,
+        expected_updated_at.map(|t| (t, ARGUMENT_EXPECTED)),
         current.updated_at,
         "certification",
     )
-    .await
-    .map_err(on_argument)?;
+    .await?;
     finish(
         work,
         &product,
@@ -281,7 +281,7 @@ pub async fn update(
         model,
         (certification::Column::Id, certification::Column::UpdatedAt),
         id,
-        Some(expected_updated_at),
+        Some((expected_updated_at, INPUT_EXPECTED)),
         current.updated_at,
         "certification",
     )

@@ -9,7 +9,7 @@ use ocop_entities::{
 };
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 
-use super::{UnitOfWork, Writer, field, on_argument, stale};
+use super::{ARGUMENT_EXPECTED, UnitOfWork, Writer, field, stale};
 use crate::{
     clock,
     domain::Vnd,
@@ -82,7 +82,7 @@ pub async fn set(
                 .exec(work.txn())
                 .await?;
             if updated.rows_affected == 0 {
-                return Err(on_argument(stale("listing", seen.updated_at)));
+                return Err(stale(ARGUMENT_EXPECTED, "listing", seen.updated_at));
             }
             listing::Entity::find_by_id((outlet.id, product.id))
                 .one(work.txn())
@@ -91,7 +91,7 @@ pub async fn set(
         }
         (None, Some(_)) => {
             return Err(AppError::conflict(
-                "expectedUpdatedAt",
+                ARGUMENT_EXPECTED,
                 "the product is no longer on this shelf; reload it and try again",
             ));
         }

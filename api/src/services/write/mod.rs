@@ -118,15 +118,22 @@ where
     Ok(slug.into_inner())
 }
 
-/// Writes `model` to row `id` of `E` if its `updated_at` is still `expected` (whatever it is,
-/// when `None`), and reads the row back. A row changed meanwhile is a `CONFLICT` that gives
-/// `seen`, the `updated_at` the caller was shown.
+/// Where an update's `expectedUpdatedAt` is: in its input.
+pub const INPUT_EXPECTED: &str = "input.expectedUpdatedAt";
+
+/// Where it is for archive, revoke and `setListing`: an argument of its own.
+pub const ARGUMENT_EXPECTED: &str = "expectedUpdatedAt";
+
+/// Writes `model` to row `id` of `E` if its `updated_at` is still the expected one (whatever it
+/// is, when `None`; with it, the field that gave it), and reads the row back. A row changed
+/// meanwhile is a `CONFLICT` on that field that gives `seen`, the `updated_at` the caller was
+/// shown.
 pub async fn update_unless_stale<E, C>(
     db: &C,
     model: E::ActiveModel,
     (id_column, updated_at_column): (E::Column, E::Column),
     id: i64,
-    expected: Option<DateTime<Utc>>,
+    expected: Option<(DateTime<Utc>, &str)>,
     seen: DateTime<Utc>,
     what: &str,
 ) -> AppResult<E::Model>
@@ -137,11 +144,12 @@ where
     <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<i64>,
 {
     let mut update = E::update_many().set(model).filter(id_column.eq(id));
-    if let Some(expected) = expected {
+    if let Some((expected, _)) = expected {
         update = update.filter(updated_at_column.eq(expected));
     }
     if update.exec(db).await?.rows_affected == 0 {
-        return Err(stale(what, seen));
+        let field = expected.map_or(INPUT_EXPECTED, |(_, field)| field);
+        return Err(stale(field, what, seen));
     }
     E::find_by_id(id)
         .one(db)
@@ -149,25 +157,10 @@ where
         .ok_or_else(|| AppError::NotFound(format!("no {what} {id}")))
 }
 
-/// The same refusal as [`update_unless_stale`]'s, naming a top-level `expectedUpdatedAt`
-/// argument rather than `input.expectedUpdatedAt` (archive, revoke, set a listing).
-pub fn on_argument(e: AppError) -> AppError {
-    match e {
-        AppError::Conflict {
-            field: Some(f),
-            message,
-        } if f == "input.expectedUpdatedAt" => AppError::Conflict {
-            field: Some("expectedUpdatedAt".to_owned()),
-            message,
-        },
-        e => e,
-    }
-}
-
-/// A stale `expectedUpdatedAt`.
-pub fn stale(what: &str, current: DateTime<Utc>) -> AppError {
+/// A stale `expectedUpdatedAt`, given in `field`.
+pub fn stale(field: &str, what: &str, current: DateTime<Utc>) -> AppError {
     AppError::conflict(
-        "input.expectedUpdatedAt",
+        field,
         format!(
             "the {what} was changed by someone else (now updated at {}); reload it and try again",
             current.to_rfc3339()

@@ -11,8 +11,8 @@ use sea_orm::{
 };
 
 use super::{
-    UnitOfWork, Writer, bad, field, free_slug, on_argument, optional_text, text,
-    update_unless_stale, ward_in_province,
+    ARGUMENT_EXPECTED, INPUT_EXPECTED, UnitOfWork, Writer, bad, field, free_slug, optional_text,
+    text, update_unless_stale, ward_in_province,
 };
 use crate::{
     clock,
@@ -183,7 +183,7 @@ pub async fn update(
         model,
         (outlet::Column::Id, outlet::Column::UpdatedAt),
         id,
-        Some(expected_updated_at),
+        Some((expected_updated_at, INPUT_EXPECTED)),
         current.updated_at,
         "outlet",
     )
@@ -222,12 +222,11 @@ pub async fn archive(
         model,
         (outlet::Column::Id, outlet::Column::UpdatedAt),
         id,
-        expected_updated_at,
+        expected_updated_at.map(|t| (t, ARGUMENT_EXPECTED)),
         current.updated_at,
         "outlet",
     )
-    .await
-    .map_err(on_argument)?;
+    .await?;
     work.audit(Entry {
         entity_type: audit::Subject::Outlet,
         entity_id: id,

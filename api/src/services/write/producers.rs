@@ -9,8 +9,8 @@ use ocop_entities::{
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 
 use super::{
-    UnitOfWork, Writer, bad, field, free_slug, optional_text, products_of_producer, text,
-    update_unless_stale, ward_in_province,
+    INPUT_EXPECTED, UnitOfWork, Writer, bad, field, free_slug, optional_text, products_of_producer,
+    text, update_unless_stale, ward_in_province,
 };
 use crate::{
     clock,
@@ -191,7 +191,7 @@ pub async fn update(
         model,
         (producer::Column::Id, producer::Column::UpdatedAt),
         id,
-        Some(expected_updated_at),
+        Some((expected_updated_at, INPUT_EXPECTED)),
         current.updated_at,
         "producer",
     )

@@ -10,8 +10,8 @@ use ocop_entities::{
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 
 use super::{
-    UnitOfWork, Writer, bad, field, free_slug, on_argument, optional_text, text,
-    update_unless_stale, ward_in_province,
+    ARGUMENT_EXPECTED, INPUT_EXPECTED, UnitOfWork, Writer, bad, field, free_slug, optional_text,
+    text, update_unless_stale, ward_in_province,
 };
 use crate::{
     clock,
@@ -234,7 +234,7 @@ pub async fn update(
         w,
         &current,
         model,
-        Some(expected_updated_at),
+        Some((expected_updated_at, INPUT_EXPECTED)),
         f.slug.as_deref(),
         audit::Operation::Update,
     )
@@ -255,22 +255,23 @@ pub async fn archive(
         updated_at: Set(clock::now()),
         ..Default::default()
     };
-    let archived = write(
+    let expected = expected_updated_at.map(|t| (t, ARGUMENT_EXPECTED));
+    write(
         w,
         &current,
         model,
-        expected_updated_at,
+        expected,
         None,
         audit::Operation::Archive,
-    );
-    archived.await.map_err(on_argument)
+    )
+    .await
 }
 
 async fn write(
     w: Writer<'_>,
     current: &product::Model,
     mut model: product::ActiveModel,
-    expected_updated_at: Option<DateTime<Utc>>,
+    expected_updated_at: Option<(DateTime<Utc>, &'static str)>,
     slug: Option<&str>,
     operation: audit::Operation,
 ) -> AppResult<product::Model> {
