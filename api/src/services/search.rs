@@ -22,7 +22,7 @@ use super::{
     spelling::Spelling,
 };
 use crate::{
-    domain::{GeoPoint, PageSize, SearchText},
+    domain::{GeoPoint, PageSize, SearchText, page_size::MAX_PAGE_SIZE},
     error::{AppError, AppResult},
     indexing::documents::day,
     reference::ReferenceData,
@@ -30,9 +30,6 @@ use crate::{
 
 /// Largest `page × pageSize` served: deeper pages are for `products` and its cursors.
 pub const MAX_SEARCH_DEPTH: usize = 10_000;
-
-/// Largest page of product results.
-const MAX_PAGE_SIZE: i32 = 100;
 
 /// What search reads.
 #[derive(Clone, Copy)]
@@ -256,7 +253,7 @@ fn page(page: Option<i32>, page_size: Option<i32>) -> AppResult<(i32, i32)> {
             format!("must be at least 1 (got {page_size})"),
         ));
     }
-    let page_size = page_size.min(MAX_PAGE_SIZE);
+    let page_size = page_size.min(MAX_PAGE_SIZE as i32);
     if (page as usize).saturating_mul(page_size as usize) > MAX_SEARCH_DEPTH {
         return Err(AppError::bad_input(
             "page",
