@@ -161,22 +161,23 @@ pub async fn import(
 /// The audit entry of one imported record: filed under the record (a listing under its
 /// product), saying what the import did to it.
 fn record_entry(change: &Change) -> audit::Entry<'static> {
-    let (subject, id) = match change.kind {
-        ChangeKind::Product => (audit::Subject::Product, change.id),
-        ChangeKind::Producer => (audit::Subject::Producer, change.id),
-        ChangeKind::Certification => (audit::Subject::Certification, change.id),
-        ChangeKind::Outlet => (audit::Subject::Outlet, change.id),
-        ChangeKind::Listing => (
-            audit::Subject::Listing,
-            change.related_id.unwrap_or(change.id),
-        ),
-    };
-    let after = match change.kind {
+    let op = change.op.as_str();
+    let subject = match change.kind {
+        ChangeKind::Product => audit::Subject::Product,
+        ChangeKind::Producer => audit::Subject::Producer,
+        ChangeKind::Certification => audit::Subject::Certification,
+        ChangeKind::Outlet => audit::Subject::Outlet,
         ChangeKind::Listing => {
-            serde_json::json!({ "import": change.op.as_str(), "outletId": change.id })
+            let product = change.related_id.unwrap_or(change.id);
+            let after = serde_json::json!({ "import": op, "outletId": change.id });
+            return entry(audit::Subject::Listing, product, after);
         }
-        _ => serde_json::json!({ "import": change.op.as_str() }),
     };
+    entry(subject, change.id, serde_json::json!({ "import": op }))
+}
+
+/// An `IMPORT` entry filed under record `id` of `subject`.
+fn entry(subject: audit::Subject, id: i64, after: serde_json::Value) -> audit::Entry<'static> {
     audit::Entry {
         entity_type: subject,
         entity_id: id,
