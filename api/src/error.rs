@@ -1,19 +1,18 @@
 //! The one error type of the API crate and its mapping to GraphQL errors with a stable
 //! `extensions.code`.
 
-use async_graphql::ErrorExtensions;
+use async_graphql::ErrorExtensionValues;
 use axum::http::StatusCode;
 use sea_orm::{DbErr, SqlErr};
 
-/// Everything a use case can fail with. Internal causes are logged once, where they are turned
-/// into a response, and never shown to clients.
-///
-/// It deliberately does not implement `Display`: async-graphql converts any `Display` type into
-/// an error *without* a code, so `?` on an `AppError` in a resolver must go through the
-/// conversion below.
-#[derive(Debug)]
+/// Everything a use case can fail with. Its `Display` is the message shown to the client
+/// (internal causes are kept as sources, logged once where the error becomes a response, and
+/// never shown). In a resolver, `?` turns it into a GraphQL error that keeps it as its source;
+/// [`crate::graphql::errors`] then adds the stable `extensions.code` from [`AppError::code`].
+#[derive(Debug, thiserror::Error)]
 pub enum AppError {
     /// The input is malformed or breaks a rule; `field` names the offending input field.
+    #[error("{message}")]
     BadInput {
         /// Path of the offending field, e.g. `input.wardCode`.
         field: Option<String>,
@@ -21,12 +20,16 @@ pub enum AppError {
         message: String,
     },
     /// The record does not exist (or is not visible to the caller).
+    #[error("{0}")]
     NotFound(String),
     /// A key is required and missing or unknown.
+    #[error("{0}")]
     Unauthenticated(String),
     /// The key is valid but may not do this.
+    #[error("{0}")]
     Forbidden(String),
     /// The write clashes with the current state (duplicate, stale update).
+    #[error("{message}")]
     Conflict {
         /// Path of the clashing field, if one.
         field: Option<String>,
@@ -34,20 +37,26 @@ pub enum AppError {
         message: String,
     },
     /// A change-log cursor older than the retention window: start again from a snapshot.
+    #[error("{0}")]
     ResyncRequired(String),
     /// Too many requests.
+    #[error("too many requests; retry after {retry_after_secs} s")]
     RateLimited {
         /// Seconds until a retry may succeed.
         retry_after_secs: u64,
     },
     /// The search engine cannot answer now.
-    SearchUnavailable(anyhow::Error),
+    #[error("search is temporarily unavailable")]
+    SearchUnavailable(#[source] anyhow::Error),
     /// The database cannot be reached now.
-    DatabaseUnavailable(anyhow::Error),
+    #[error("the database is temporarily unavailable; try again shortly")]
+    DatabaseUnavailable(#[source] anyhow::Error),
     /// The request ran longer than the configured limit (`limits.request_timeout_ms`).
+    #[error("the request took too long")]
     Timeout,
     /// A bug or an unavailable dependency: logged, shown as a generic message.
-    Internal(anyhow::Error),
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
 }
 
 impl AppError {
@@ -72,26 +81,6 @@ impl AppError {
         let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
         Self::RateLimited {
             retry_after_secs: secs.max(1),
-        }
-    }
-
-    /// The message shown to the client (internal causes are not shown).
-    pub fn message(&self) -> String {
-        match self {
-            Self::BadInput { message, .. } | Self::Conflict { message, .. } => message.clone(),
-            Self::NotFound(m)
-            | Self::Unauthenticated(m)
-            | Self::Forbidden(m)
-            | Self::ResyncRequired(m) => m.clone(),
-            Self::RateLimited { retry_after_secs } => {
-                format!("too many requests; retry after {retry_after_secs} s")
-            }
-            Self::SearchUnavailable(_) => "search is temporarily unavailable".to_owned(),
-            Self::DatabaseUnavailable(_) => {
-                "the database is temporarily unavailable; try again shortly".to_owned()
-            }
-            Self::Timeout => "the request took too long".to_owned(),
-            Self::Internal(_) => "internal error".to_owned(),
         }
     }
 
@@ -246,24 +235,21 @@ fn unique_hint(detail: &str) -> String {
     "unique key".to_owned()
 }
 
-impl From<AppError> for async_graphql::Error {
-    fn from(err: AppError) -> Self {
-        err.log();
-        async_graphql::Error::new(err.message()).extend_with(|_, e| {
-            e.set("code", err.code());
-            match &err {
-                AppError::BadInput {
-                    field: Some(field), ..
-                }
-                | AppError::Conflict {
-                    field: Some(field), ..
-                } => e.set("field", field.as_str()),
-                AppError::RateLimited { retry_after_secs } => {
-                    e.set("retryAfter", *retry_after_secs)
-                }
-                _ => {}
+impl AppError {
+    /// Sets the `extensions` of the GraphQL error this becomes: `code`, and `field` or
+    /// `retryAfter` where they apply.
+    pub fn extend(&self, e: &mut ErrorExtensionValues) {
+        e.set("code", self.code());
+        match self {
+            AppError::BadInput {
+                field: Some(field), ..
             }
-        })
+            | AppError::Conflict {
+                field: Some(field), ..
+            } => e.set("field", field.as_str()),
+            AppError::RateLimited { retry_after_secs } => e.set("retryAfter", *retry_after_secs),
+            _ => {}
+        }
     }
 }
 
@@ -273,16 +259,6 @@ pub type AppResult<T> = Result<T, AppError>;
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn internal_errors_do_not_leak_their_cause() {
-        let err: async_graphql::Error =
-            AppError::Internal(anyhow::anyhow!("password=hunter2 at db:5432")).into();
-        assert_eq!(err.message, "internal error");
-        let ext = format!("{:?}", err.extensions);
-        assert!(ext.contains("INTERNAL"));
-        assert!(!ext.contains("hunter2"));
-    }
 
     #[test]
     fn a_dataloader_that_cannot_reach_the_database_reports_it_as_such() {
@@ -299,17 +275,6 @@ mod tests {
         let bug = Arc::new(DbErr::Custom("no such column".into()));
         let _other_waiter = bug.clone();
         assert_eq!(AppError::from(bug).code(), "INTERNAL");
-    }
-
-    #[test]
-    fn bad_input_carries_code_and_field() {
-        let err: async_graphql::Error =
-            AppError::bad_input("input.stars", "must be 3, 4 or 5").into();
-        let ext = format!("{:?}", err.extensions);
-        assert!(
-            ext.contains("BAD_USER_INPUT") && ext.contains("input.stars"),
-            "{ext}"
-        );
     }
 
     #[test]

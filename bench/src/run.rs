@@ -515,7 +515,7 @@ pub async fn at_size(opts: &Options) -> anyhow::Result<SizeResult> {
             keys::create(db, reference, new, "bench")
                 .await
                 .map(|(_, key)| key)
-                .map_err(|e| anyhow::anyhow!(e.message()))
+                .map_err(|e| anyhow::anyhow!("{e}"))
         }
     };
     let partner = key("bench partner", Role::Partner).await?;

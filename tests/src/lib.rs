@@ -340,7 +340,7 @@ impl TestApp {
         };
         let (_, secret) = ocop_api::services::keys::create(&self.db, &reference, new, "test")
             .await
-            .unwrap_or_else(|e| panic!("the key is created: {}", e.message()));
+            .unwrap_or_else(|e| panic!("the key is created: {}", e));
         secret
     }
 

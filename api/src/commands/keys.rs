@@ -52,7 +52,7 @@ pub async fn run(db: &DatabaseConnection, command: KeysCommand) -> anyhow::Resul
     match result {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(e) => {
-            eprintln!("error: {}", e.message());
+            eprintln!("error: {}", e);
             Ok(ExitCode::from(2))
         }
     }

@@ -139,14 +139,6 @@ pub fn aliases(doc: &ExecutableDocument) -> usize {
 impl Extension for LimitsExtension {
     async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
         let mut response = next.run(ctx).await;
-        for error in &mut response.errors {
-            let ext = error
-                .extensions
-                .get_or_insert_with(ErrorExtensionValues::default);
-            if ext.get("code").is_none() {
-                ext.set("code", "BAD_USER_INPUT");
-            }
-        }
         if let Some(cost) = *self.cost.lock().expect("cost lock") {
             let value = async_graphql::value!({
                 "requestedQueryCost": cost,

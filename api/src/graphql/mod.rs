@@ -4,6 +4,7 @@
 pub mod armor;
 pub mod authentication;
 pub mod context;
+pub mod errors;
 pub mod loaders;
 pub mod mutation;
 pub mod prefetch;
@@ -64,6 +65,7 @@ pub fn build_schema(
         rate_limits,
     })
     .extension(authentication::WritesNeedAKey)
+    .extension(errors::ErrorCodes)
     .limit_directives(limits.max_directives)
     .limit_recursive_depth(64);
     if introspection {

@@ -62,7 +62,7 @@ fn resolve_documents(
 /// An error answered before execution, with its HTTP status.
 pub(crate) fn app_error(err: &AppError) -> Response {
     err.log();
-    error(err.status(), err.code(), &err.message())
+    error(err.status(), err.code(), &err.to_string())
 }
 
 /// A 429 with `Retry-After`.

@@ -90,7 +90,7 @@ impl Harness {
         };
         let (key, _) = keys::create(&self.db, &self.reference, new, "test")
             .await
-            .unwrap_or_else(|e| panic!("the key is created: {}", e.message()));
+            .unwrap_or_else(|e| panic!("the key is created: {}", e));
         Caller::Key(KeyIdentity {
             id: key.id,
             name: key.name,
