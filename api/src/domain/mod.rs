@@ -5,6 +5,7 @@
 pub mod certificate;
 pub mod email;
 pub mod geo;
+pub mod images;
 pub mod money;
 pub mod page_size;
 pub mod phone;
@@ -18,7 +19,8 @@ pub mod web_url;
 pub use certificate::{CertificateStatus, ProductCertStatus};
 pub use email::Email;
 pub use geo::GeoPoint;
-pub use money::Vnd;
+pub use images::Images;
+pub use money::{PriceRange, Vnd};
 pub use page_size::PageSize;
 pub use phone::Phone;
 pub use search_text::SearchText;

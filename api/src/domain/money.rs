@@ -25,9 +25,43 @@ impl Vnd {
     }
 }
 
+/// A product's price range: either end may be unknown, and the lowest is not above the
+/// highest.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PriceRange {
+    /// Lowest price.
+    pub min: Option<Vnd>,
+    /// Highest price.
+    pub max: Option<Vnd>,
+}
+
+impl PriceRange {
+    /// Accepts the two ends when both are known and `min ≤ max`, or when one is unknown; the
+    /// reason is the highest price's.
+    pub fn new(min: Option<Vnd>, max: Option<Vnd>) -> Result<Self, String> {
+        match (min, max) {
+            (Some(min), Some(max)) if min > max => Err("must not be below priceMinVnd".into()),
+            _ => Ok(Self { min, max }),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_price_range_does_not_run_backwards() {
+        let vnd = |n| Some(Vnd::parse(n).unwrap());
+        assert!(PriceRange::new(vnd(10_000), vnd(20_000)).is_ok());
+        assert!(PriceRange::new(vnd(20_000), vnd(20_000)).is_ok());
+        assert!(PriceRange::new(vnd(20_000), None).is_ok());
+        assert!(PriceRange::new(None, vnd(1)).is_ok());
+        assert_eq!(
+            PriceRange::new(vnd(20_000), vnd(10_000)),
+            Err("must not be below priceMinVnd".into())
+        );
+    }
 
     #[test]
     fn prices_are_whole_non_negative_dong() {
