@@ -19,6 +19,9 @@ pub enum AppError {
         /// What is wrong, for the person who sent it.
         message: String,
     },
+    /// The input breaks several rules: every problem, each on its field, in input order.
+    #[error("{} (and {} more problem(s): see extensions.errors)", .0[0].message, .0.len() - 1)]
+    Invalid(Vec<FieldError>),
     /// The record does not exist (or is not visible to the caller).
     #[error("{0}")]
     NotFound(String),
@@ -59,6 +62,15 @@ pub enum AppError {
     Internal(#[source] anyhow::Error),
 }
 
+/// One problem with one input field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    /// Path of the field, e.g. `input.images[2]`.
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+}
+
 impl AppError {
     /// A bad-input error on one field.
     pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
@@ -88,7 +100,7 @@ impl AppError {
     /// GraphQL. Errors inside an executed GraphQL response keep 200, but for a rate-limit refusal.
     pub fn status(&self) -> StatusCode {
         match self {
-            Self::BadInput { .. } => StatusCode::BAD_REQUEST,
+            Self::BadInput { .. } | Self::Invalid(_) => StatusCode::BAD_REQUEST,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
@@ -122,7 +134,7 @@ impl AppError {
     /// The stable code clients switch on.
     pub fn code(&self) -> &'static str {
         match self {
-            Self::BadInput { .. } => "BAD_USER_INPUT",
+            Self::BadInput { .. } | Self::Invalid(_) => "BAD_USER_INPUT",
             Self::NotFound(_) => "NOT_FOUND",
             Self::Unauthenticated(_) => "UNAUTHENTICATED",
             Self::Forbidden(_) => "FORBIDDEN",
@@ -247,6 +259,16 @@ impl AppError {
             | AppError::Conflict {
                 field: Some(field), ..
             } => e.set("field", field.as_str()),
+            AppError::Invalid(errors) => {
+                e.set("field", errors[0].field.as_str());
+                let list: Vec<async_graphql::Value> = errors
+                    .iter()
+                    .map(|f| {
+                        async_graphql::value!({ "field": f.field.as_str(), "message": f.message.as_str() })
+                    })
+                    .collect();
+                e.set("errors", list);
+            }
             AppError::RateLimited { retry_after_secs } => e.set("retryAfter", *retry_after_secs),
             _ => {}
         }

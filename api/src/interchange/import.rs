@@ -10,7 +10,7 @@ use std::{
 use indicatif::{ProgressBar, ProgressStyle};
 use ocop_entities::{
     StringList, certification,
-    ext::change_log::{self, Change, ChangeKind, ChangeOp},
+    ext::change_log::{Change, ChangeKind, ChangeOp},
     listing, outlet, producer, product, verification_code,
 };
 use sea_orm::{
@@ -26,7 +26,15 @@ use super::{
     },
     validate::{self, Checker, RecordError, ValidOutlet, ValidProducer, ValidProduct},
 };
-use crate::{clock, reference::ReferenceData, services::audit};
+use crate::{
+    clock,
+    error::AppError,
+    reference::ReferenceData,
+    services::{
+        audit,
+        write::{UnitOfWork, check::Check},
+    },
+};
 
 /// Why an import wrote nothing.
 #[derive(Debug, thiserror::Error)]
@@ -37,9 +45,15 @@ pub enum ImportError {
     /// The file could not be read.
     #[error("cannot read the file")]
     Io(#[from] std::io::Error),
-    /// The database failed; the transaction was rolled back.
-    #[error("database error; nothing was imported")]
-    Database(#[from] DbErr),
+    /// The write failed; its transaction was rolled back.
+    #[error("the write failed; nothing was imported")]
+    Write(#[from] AppError),
+}
+
+impl From<DbErr> for ImportError {
+    fn from(err: DbErr) -> Self {
+        Self::Write(err.into())
+    }
 }
 
 /// What an import wrote.
@@ -130,25 +144,23 @@ pub async fn import(
         (parsed.producers.len() + parsed.products.len() + parsed.outlets.len()) as u64,
         "writing",
     );
-    let txn = crate::db::begin_write(db).await?;
-    let (report, changes) = write(&txn, parsed, &existing, &bar).await?;
-    audit::record_as(
-        &txn,
-        None,
-        actor,
-        audit::Entry {
-            entity_type: audit::Subject::Catalogue,
-            entity_id: 0,
-            operation: audit::Operation::Import,
-            province: None,
-            before: None,
-            after: Some(serde_json::json!({ "report": report.to_string() })),
-        },
-    )
+    if parsed.producers.is_empty() && parsed.products.is_empty() && parsed.outlets.is_empty() {
+        return Ok(ImportReport::default());
+    }
+    let mut work = UnitOfWork::begin_as(db, actor).await?;
+    let (report, changes) = write(work.txn(), parsed, &existing, &bar).await?;
+    work.audit(audit::Entry {
+        entity_type: audit::Subject::Catalogue,
+        entity_id: 0,
+        operation: audit::Operation::Import,
+        province: None,
+        before: None,
+        after: Some(serde_json::json!({ "report": report.to_string() })),
+    })
     .await?;
-    audit::record_many_as(&txn, actor, changes.iter().map(record_entry).collect()).await?;
-    change_log::record(&txn, &changes).await?;
-    txn.commit().await?;
+    work.audit_many(changes.iter().map(record_entry).collect())
+        .await?;
+    work.commit(&changes).await?;
     bar.finish_and_clear();
     tracing::info!(%report, "import committed");
     if let Err(e) = crate::db::analyze(db, crate::db::CATALOGUE_TABLES).await {
@@ -276,7 +288,7 @@ fn parse(
             .get("type")
             .and_then(|t| t.as_str())
             .map(str::to_owned);
-        let mut c = Checker::new(line_no, &mut errors);
+        let mut c = Checker::new(line_no, &mut errors, reference);
         match kind.as_deref() {
             Some("header") => {
                 if let Some(h) = typed::<HeaderRecord>(value, &mut c) {
@@ -304,7 +316,7 @@ fn parse(
                         format!("producer \"{}\" appears twice in the file", r.slug),
                     );
                 }
-                if let Some(p) = validate::producer(&r, reference, &mut c) {
+                if let Some(p) = validate::producer(&r, &mut c) {
                     parsed.producers.push(p);
                 }
             }
@@ -329,7 +341,7 @@ fn parse(
                         ),
                     );
                 }
-                if let Some(p) = validate::product(&r, reference, today, &mut c) {
+                if let Some(p) = validate::product(&r, today, &mut c) {
                     parsed.products.push(p);
                 }
             }
@@ -356,7 +368,7 @@ fn parse(
                         );
                     }
                 }
-                if let Some(o) = validate::outlet(&r, reference, &mut c) {
+                if let Some(o) = validate::outlet(&r, &mut c) {
                     parsed.outlets.push(o);
                 }
             }
@@ -376,7 +388,7 @@ fn parse(
 }
 
 /// Deserialises a record, reporting the path of the first offending field.
-fn typed<T: DeserializeOwned>(value: serde_json::Value, c: &mut Checker<'_>) -> Option<T> {
+fn typed<T: DeserializeOwned>(value: serde_json::Value, c: &mut Check<'_>) -> Option<T> {
     let mut value = value;
     if let Some(map) = value.as_object_mut() {
         map.remove("type");

@@ -1,26 +1,28 @@
 //! Checking one record of a file, field by field, collecting every problem.
 
-use std::fmt;
-
-use chrono::{DateTime, NaiveDate, Utc};
-use ocop_entities::{
-    certification::CertificationLevel,
-    outlet::{OutletKind, OutletStatus},
-    producer::ProducerKind,
-    product::ProductStatus,
+use std::{
+    fmt,
+    ops::{Deref, DerefMut},
 };
-use sea_orm::ActiveEnum;
 
 use super::records::{
     CertificationRecord, ListingRecord, OutletRecord, ProducerRecord, ProductRecord,
 };
 use crate::{
     domain::{
-        BoundedText, Email, GeoPoint, Phone, Score, Slug, Stars, TaxCode, Vnd, WebUrl,
+        Email, GeoPoint, Phone, Slug, TaxCode, Vnd,
         certificate::{self, CertFacts, CertSummary},
         text::limits,
     },
     reference::ReferenceData,
+    services::write::check::Check,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use ocop_entities::{
+    certification::CertificationLevel,
+    outlet::{OutletKind, OutletStatus},
+    producer::ProducerKind,
+    product::ProductStatus,
 };
 
 /// One problem with one record.
@@ -40,94 +42,50 @@ impl fmt::Display for RecordError {
     }
 }
 
-/// Collects the problems of one record.
-pub(crate) struct Checker<'a> {
+/// Collects the problems of one record with the shared field checks ([`Check`]); when the
+/// record's check ends, its problems join the file's list with the record's line.
+pub(crate) struct Checker<'a, 'r> {
     line: usize,
     errors: &'a mut Vec<RecordError>,
-    failed: bool,
+    check: Check<'r>,
 }
 
-impl<'a> Checker<'a> {
-    pub(crate) fn new(line: usize, errors: &'a mut Vec<RecordError>) -> Self {
+impl<'a, 'r> Checker<'a, 'r> {
+    pub(crate) fn new(
+        line: usize,
+        errors: &'a mut Vec<RecordError>,
+        reference: &'r ReferenceData,
+    ) -> Self {
         Self {
             line,
             errors,
-            failed: false,
+            check: Check::under("", reference),
         }
     }
+}
 
-    /// Records a problem with `field`.
-    pub(crate) fn fail(&mut self, field: impl Into<String>, reason: impl Into<String>) {
-        self.failed = true;
-        self.errors.push(RecordError {
-            line: self.line,
-            field: field.into(),
-            reason: reason.into(),
-        });
+impl<'r> Deref for Checker<'_, 'r> {
+    type Target = Check<'r>;
+    fn deref(&self) -> &Check<'r> {
+        &self.check
     }
+}
 
-    /// Keeps the value of a successful parse, records the reason of a failed one.
-    pub(crate) fn check<T>(&mut self, field: &str, result: Result<T, String>) -> Option<T> {
-        match result {
-            Ok(v) => Some(v),
-            Err(reason) => {
-                self.fail(field, reason);
-                None
-            }
-        }
+impl<'r> DerefMut for Checker<'_, 'r> {
+    fn deref_mut(&mut self) -> &mut Check<'r> {
+        &mut self.check
     }
+}
 
-    fn text(&mut self, field: &str, s: &str, max: usize) -> Option<String> {
-        self.check(field, BoundedText::parse(s, max))
-            .map(BoundedText::into_inner)
-    }
-
-    fn optional(&mut self, field: &str, s: Option<&str>, max: usize) -> Option<String> {
-        self.check(field, BoundedText::parse_optional(s, max))
-            .flatten()
-            .map(BoundedText::into_inner)
-    }
-
-    fn enumeration<E>(&mut self, field: &str, value: &str) -> Option<E>
-    where
-        E: ActiveEnum<Value = String> + sea_orm::Iterable,
-    {
-        match E::try_from_value(&value.to_owned()) {
-            Ok(v) => Some(v),
-            Err(_) => {
-                let allowed: Vec<String> = E::iter().map(|v| v.to_value()).collect();
-                let shown: String = value.chars().take(40).collect();
-                self.fail(
-                    field,
-                    format!("\"{shown}\" is not one of {}", allowed.join(", ")),
-                );
-                None
-            }
-        }
-    }
-
-    fn ward(
-        &mut self,
-        field: &str,
-        code: &str,
-        reference: &ReferenceData,
-    ) -> Option<(String, String)> {
-        match reference.ward(code) {
-            Some(w) => Some((w.code.clone(), w.province_code.clone())),
-            None => {
-                let shown: String = code.chars().take(40).collect();
-                self.fail(
-                    field,
-                    format!("unknown ward code \"{shown}\" (use a current, post-2025 code)"),
-                );
-                None
-            }
-        }
-    }
-
-    /// Whether any problem was recorded.
-    pub(crate) fn failed(&self) -> bool {
-        self.failed
+impl Drop for Checker<'_, '_> {
+    fn drop(&mut self) {
+        let line = self.line;
+        self.errors
+            .extend(self.check.take_errors().into_iter().map(|e| RecordError {
+                line,
+                field: e.field,
+                reason: e.message,
+            }));
     }
 }
 
@@ -209,32 +167,16 @@ pub(crate) struct ValidOutlet {
     pub listings: Vec<ValidListing>,
 }
 
-pub(crate) fn producer(
-    r: &ProducerRecord,
-    reference: &ReferenceData,
-    c: &mut Checker<'_>,
-) -> Option<ValidProducer> {
+pub(crate) fn producer(r: &ProducerRecord, c: &mut Check<'_>) -> Option<ValidProducer> {
     let slug = c.check("slug", Slug::parse(&r.slug));
     let name = c.text("name", &r.name, limits::NAME);
     let kind = c.enumeration::<ProducerKind>("kind", &r.kind);
-    let ward = c.ward("wardCode", &r.ward_code, reference);
+    let ward = c.ward("wardCode", &r.ward_code, None);
     let address = c.optional("address", r.address.as_deref(), limits::MEDIUM);
     let representative = c.optional("representative", r.representative.as_deref(), limits::NAME);
-    let phone = r
-        .phone
-        .as_deref()
-        .filter(|s| !s.trim().is_empty())
-        .and_then(|s| c.check("phone", Phone::parse(s).map(Phone::into_string)));
-    let email = r
-        .email
-        .as_deref()
-        .filter(|s| !s.trim().is_empty())
-        .and_then(|s| c.check("email", Email::parse(s).map(Email::into_string)));
-    let tax_code = r
-        .tax_code
-        .as_deref()
-        .filter(|s| !s.trim().is_empty())
-        .and_then(|s| c.check("taxCode", TaxCode::parse(s).map(TaxCode::into_string)));
+    let phone = c.parsed("phone", r.phone.as_deref(), Phone::parse);
+    let email = c.parsed("email", r.email.as_deref(), Email::parse);
+    let tax_code = c.parsed("taxCode", r.tax_code.as_deref(), TaxCode::parse);
     timestamps(r.created_at, r.updated_at, c);
     let (ward_code, province_code) = ward?;
     if c.failed() {
@@ -246,17 +188,17 @@ pub(crate) fn producer(
         kind: kind?,
         ward_code,
         province_code,
-        address,
-        representative,
-        phone,
-        email,
-        tax_code,
+        address: address?,
+        representative: representative?,
+        phone: phone?.map(Phone::into_string),
+        email: email?.map(Email::into_string),
+        tax_code: tax_code?.map(TaxCode::into_string),
         created_at: r.created_at,
         updated_at: r.updated_at,
     })
 }
 
-fn timestamps(created: Option<DateTime<Utc>>, updated: Option<DateTime<Utc>>, c: &mut Checker<'_>) {
+fn timestamps(created: Option<DateTime<Utc>>, updated: Option<DateTime<Utc>>, c: &mut Check<'_>) {
     let now = Utc::now();
     for (field, t) in [("createdAt", created), ("updatedAt", updated)] {
         if t.is_some_and(|t| t > now + chrono::Duration::minutes(5)) {
@@ -274,16 +216,10 @@ fn certification(
     r: &CertificationRecord,
     at: &str,
     today: NaiveDate,
-    c: &mut Checker<'_>,
+    c: &mut Check<'_>,
 ) -> Option<ValidCert> {
     let field = |name: &str| format!("{at}.{name}");
-    let stars = c.check(&field("stars"), Stars::parse(r.stars));
-    let score = match (r.score, stars) {
-        (Some(score), Some(stars)) => c
-            .check(&field("score"), Score::parse(score, stars))
-            .map(|s| i32::from(s.get())),
-        _ => None,
-    };
+    let stars = c.stars_and_score(&format!("{at}."), r.stars, r.score);
     let level = c.enumeration::<CertificationLevel>(&field("level"), &r.level);
     let issuing_body = c.text(&field("issuingBody"), &r.issuing_body, limits::MEDIUM);
     let decision_number = c.optional(
@@ -296,25 +232,21 @@ fn certification(
         r.certificate_number.as_deref(),
         limits::SHORT,
     );
-    if r.issued_on > today {
-        c.fail(
-            field("issuedOn"),
-            format!("{} is in the future", r.issued_on),
-        );
-    }
     let expires_on = r
         .expires_on
         .unwrap_or_else(|| certificate::default_expiry(r.issued_on));
-    if expires_on <= r.issued_on {
-        c.fail(field("expiresOn"), "must be after issuedOn");
-    }
+    c.validity(&format!("{at}."), r.issued_on, expires_on, today);
     let revoked_reason = c.optional(
         &field("revokedReason"),
         r.revoked_reason.as_deref(),
         limits::MEDIUM,
     );
-    match (r.revoked_on, &revoked_reason) {
-        (Some(on), Some(_)) => {
+    let reason_given = r
+        .revoked_reason
+        .as_deref()
+        .is_some_and(|s| !s.trim().is_empty());
+    match (r.revoked_on, reason_given) {
+        (Some(on), true) => {
             if on < r.issued_on {
                 c.fail(field("revokedOn"), "is before issuedOn");
             }
@@ -322,82 +254,52 @@ fn certification(
                 c.fail(field("revokedOn"), "is in the future");
             }
         }
-        (Some(_), None) => c.fail(
+        (Some(_), false) => c.fail(
             field("revokedReason"),
             "is required when revokedOn is given",
         ),
-        (None, Some(_)) => c.fail(
+        (None, true) => c.fail(
             field("revokedOn"),
             "is required when revokedReason is given",
         ),
-        (None, None) => {}
+        (None, false) => {}
     }
+    let (stars, score) = stars?;
     Some(ValidCert {
-        stars: i32::from(stars?.get()),
-        score,
+        stars: i32::from(stars.get()),
+        score: score.map(|s| i32::from(s.get())),
         level: level?,
         issuing_body: issuing_body?,
-        decision_number,
-        certificate_number,
+        decision_number: decision_number?,
+        certificate_number: certificate_number?,
         issued_on: r.issued_on,
         expires_on,
         revoked_on: r.revoked_on,
-        revoked_reason,
+        revoked_reason: revoked_reason?,
     })
 }
 
 pub(crate) fn product(
     r: &ProductRecord,
-    reference: &ReferenceData,
     today: NaiveDate,
-    c: &mut Checker<'_>,
+    c: &mut Check<'_>,
 ) -> Option<ValidProduct> {
     let slug = c.check("slug", Slug::parse(&r.slug));
     let name = c.text("name", &r.name, limits::NAME);
-    let category_code = if reference.is_leaf(&r.category_code) {
-        Some(r.category_code.clone())
-    } else if reference.category(&r.category_code).is_some() {
-        c.fail(
-            "categoryCode",
-            format!("\"{}\" is a group, not a product set", r.category_code),
-        );
-        None
-    } else {
-        let shown: String = r.category_code.chars().take(40).collect();
-        c.fail("categoryCode", format!("unknown category \"{shown}\""));
-        None
-    };
+    let category_code = c.category("categoryCode", &r.category_code);
     let producer = c.check("producer", Slug::parse(&r.producer));
-    let ward = c.ward("wardCode", &r.ward_code, reference);
+    let ward = c.ward("wardCode", &r.ward_code, None);
     let description = c.optional("description", r.description.as_deref(), limits::LONG);
     let story = c.optional("story", r.story.as_deref(), limits::LONG);
-    if r.images.len() > 20 {
-        c.fail("images", "at most 20 images");
-    }
-    let images: Vec<String> = r
-        .images
-        .iter()
-        .enumerate()
-        .filter_map(|(i, u)| {
-            c.check(
-                &format!("images[{i}]"),
-                WebUrl::parse(u).map(WebUrl::into_string),
-            )
-        })
-        .collect();
+    let images = c.images("images", &r.images);
     let packaging = c.optional("packaging", r.packaging.as_deref(), limits::MEDIUM);
     let unit = c.optional("unit", r.unit.as_deref(), limits::SHORT);
-    let price_min = r
-        .price_min_vnd
-        .and_then(|p| c.check("priceMinVnd", Vnd::parse(p)));
-    let price_max = r
-        .price_max_vnd
-        .and_then(|p| c.check("priceMaxVnd", Vnd::parse(p)));
-    if let (Some(min), Some(max)) = (price_min, price_max)
-        && min > max
-    {
-        c.fail("priceMaxVnd", "must not be below priceMinVnd");
-    }
+    let price_min = c.price("priceMinVnd", r.price_min_vnd);
+    let price_max = c.price("priceMaxVnd", r.price_max_vnd);
+    let prices = match (price_min, price_max) {
+        (Some(min), Some(max)) => c.price_range(min, max),
+        _ => None,
+    };
     let status = match &r.status {
         Some(s) => c.enumeration::<ProductStatus>("status", s),
         None => Some(ProductStatus::Published),
@@ -428,13 +330,13 @@ pub(crate) fn product(
         producer: producer?.into_inner(),
         ward_code,
         province_code,
-        description,
-        story,
-        images,
-        packaging,
-        unit,
-        price_min_vnd: price_min.map(Vnd::get),
-        price_max_vnd: price_max.map(Vnd::get),
+        description: description?,
+        story: story?,
+        images: images?.into_vec(),
+        packaging: packaging?,
+        unit: unit?,
+        price_min_vnd: prices?.min.map(Vnd::get),
+        price_max_vnd: prices?.max.map(Vnd::get),
         status: status?,
         created_at: r.created_at,
         updated_at: r.updated_at,
@@ -443,11 +345,9 @@ pub(crate) fn product(
     })
 }
 
-fn listing(r: &ListingRecord, at: &str, c: &mut Checker<'_>) -> Option<ValidListing> {
+fn listing(r: &ListingRecord, at: &str, c: &mut Check<'_>) -> Option<ValidListing> {
     let product = c.check(&format!("{at}.product"), Slug::parse(&r.product));
-    let price = r
-        .price_vnd
-        .and_then(|p| c.check(&format!("{at}.priceVnd"), Vnd::parse(p)));
+    let price = c.price(&format!("{at}.priceVnd"), r.price_vnd);
     if r.updated_at
         .is_some_and(|t| t > Utc::now() + chrono::Duration::minutes(5))
     {
@@ -455,31 +355,23 @@ fn listing(r: &ListingRecord, at: &str, c: &mut Checker<'_>) -> Option<ValidList
     }
     Some(ValidListing {
         product: product?.into_inner(),
-        price_vnd: price.map(Vnd::get),
+        price_vnd: price?.map(Vnd::get),
         in_stock: r.in_stock,
         updated_at: r.updated_at,
     })
 }
 
-pub(crate) fn outlet(
-    r: &OutletRecord,
-    reference: &ReferenceData,
-    c: &mut Checker<'_>,
-) -> Option<ValidOutlet> {
+pub(crate) fn outlet(r: &OutletRecord, c: &mut Check<'_>) -> Option<ValidOutlet> {
     let slug = c.check("slug", Slug::parse(&r.slug));
     let name = c.text("name", &r.name, limits::NAME);
     let kind = c.enumeration::<OutletKind>("kind", &r.kind);
-    let ward = c.ward("wardCode", &r.ward_code, reference);
+    let ward = c.ward("wardCode", &r.ward_code, None);
     let address = c.optional("address", r.address.as_deref(), limits::MEDIUM);
     let location = c.check(
         "location",
         GeoPoint::parse_in_vietnam(r.location.lat, r.location.lng),
     );
-    let phone = r
-        .phone
-        .as_deref()
-        .filter(|s| !s.trim().is_empty())
-        .and_then(|s| c.check("phone", Phone::parse(s).map(Phone::into_string)));
+    let phone = c.parsed("phone", r.phone.as_deref(), Phone::parse);
     let opening_hours = c.optional("openingHours", r.opening_hours.as_deref(), limits::MEDIUM);
     let operator = c.optional("operator", r.operator.as_deref(), limits::NAME);
     let status = match &r.status {
@@ -515,11 +407,11 @@ pub(crate) fn outlet(
         kind: kind?,
         ward_code,
         province_code,
-        address,
+        address: address?,
         location: location?,
-        phone,
-        opening_hours,
-        operator,
+        phone: phone?.map(Phone::into_string),
+        opening_hours: opening_hours?,
+        operator: operator?,
         status: status?,
         created_at: r.created_at,
         updated_at: r.updated_at,

@@ -120,7 +120,7 @@ async fn audit_and_commit(
         before: before.map(public),
         after: Some(public(key)),
     };
-    audit::record_as(&txn, None, actor, entry).await?;
+    audit::record(&txn, &audit::Author::named(actor), entry).await?;
     Ok(txn.commit().await?)
 }
 

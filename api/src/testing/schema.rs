@@ -172,3 +172,44 @@ async fn archiving_on_a_stale_updated_at_is_a_conflict_on_the_argument() {
     );
     assert_eq!(archived["archiveProduct"]["status"], "ARCHIVED");
 }
+
+#[tokio::test]
+async fn every_problem_of_an_input_is_reported_with_its_field() {
+    let h = Harness::new().await;
+    let admin = h.caller(Role::Admin, &[]).await;
+    let input = json!({"input": {"name": "  ", "kind": "COOPERATIVE", "wardCode": "99999",
+        "email": "not-an-email", "phone": "call me"}});
+    let bad = h.execute(&admin, CREATE_PRODUCER, input).await;
+    assert_eq!(
+        error(&bad),
+        ("BAD_USER_INPUT".to_owned(), Some("input.name".to_owned()))
+    );
+    let all = bad.errors[0]
+        .extensions
+        .as_ref()
+        .and_then(|e| e.get("errors"))
+        .cloned()
+        .expect("extensions.errors lists every problem")
+        .into_json()
+        .unwrap();
+    let fields: Vec<&str> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fields,
+        ["input.name", "input.wardCode", "input.phone", "input.email"]
+    );
+    assert!(
+        bad.errors[0].message.contains("3 more"),
+        "{}",
+        bad.errors[0].message
+    );
+    let producers = ocop_entities::producer::Entity::find()
+        .count(&h.db)
+        .await
+        .unwrap();
+    assert_eq!(producers, 0, "nothing written");
+}

@@ -127,9 +127,13 @@ async fn a_unit_of_work_without_its_audit_entry_commits_nothing() {
         before: None,
         after: None,
     };
-    crate::services::audit::record_as(work.txn(), None, "test", entry)
-        .await
-        .unwrap();
+    crate::services::audit::record(
+        work.txn(),
+        &crate::services::audit::Author::named("test"),
+        entry,
+    )
+    .await
+    .unwrap();
     let refused = work
         .commit(&[Change::new(ChangeKind::Producer, 1, ChangeOp::Updated)])
         .await;

@@ -34,41 +34,58 @@ pub fn snapshot<T: Serialize>(value: &T) -> Option<Value> {
     serde_json::to_value(value).ok()
 }
 
-/// Records a write by `caller` (call inside the write's transaction).
-pub async fn record<C: ConnectionTrait>(
-    db: &C,
-    caller: &Caller,
-    entry: Entry<'_>,
-) -> Result<(), DbErr> {
-    let key_id = match caller {
-        Caller::Key(k) => Some(k.id),
-        Caller::Anonymous { .. } => None,
-    };
-    record_as(db, key_id, &caller.actor(), entry).await
+/// Who a write is recorded as: a caller's key, or a named operation without one
+/// (`cli:import`, `cli:keys`, `demo`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Author {
+    /// The key, when the write came with one.
+    pub key_id: Option<i64>,
+    /// The name shown in the trail.
+    pub actor: String,
 }
 
-/// Records a write by an actor without a key (command-line operations).
-pub async fn record_as<C: ConnectionTrait>(
+impl Author {
+    /// The author of a caller's write.
+    pub fn of(caller: &Caller) -> Self {
+        let key_id = match caller {
+            Caller::Key(k) => Some(k.id),
+            Caller::Anonymous { .. } => None,
+        };
+        Self {
+            key_id,
+            actor: caller.actor(),
+        }
+    }
+
+    /// An operation without a key, by name.
+    pub fn named(actor: &str) -> Self {
+        Self {
+            key_id: None,
+            actor: actor.to_owned(),
+        }
+    }
+}
+
+/// Records a write by `author` (call inside the write's transaction).
+pub async fn record<C: ConnectionTrait>(
     db: &C,
-    key_id: Option<i64>,
-    actor: &str,
+    author: &Author,
     entry: Entry<'_>,
 ) -> Result<(), DbErr> {
-    row(clock::now(), key_id, actor, entry).insert(db).await?;
+    row(clock::now(), author, entry).insert(db).await?;
     Ok(())
 }
 
 /// The row of `entry`.
 fn row(
     at: chrono::DateTime<chrono::Utc>,
-    key_id: Option<i64>,
-    actor: &str,
+    author: &Author,
     entry: Entry<'_>,
 ) -> audit_log::ActiveModel {
     audit_log::ActiveModel {
         at: Set(at),
-        key_id: Set(key_id),
-        actor: Set(actor.to_owned()),
+        key_id: Set(author.key_id),
+        actor: Set(author.actor.clone()),
         entity_type: Set(entry.entity_type.as_str().to_owned()),
         entity_id: Set(entry.entity_id),
         operation: Set(entry.operation.as_str().to_owned()),
@@ -83,11 +100,10 @@ fn row(
 /// SQLite's limit on bound variables).
 const BATCH: usize = 500;
 
-/// Records many writes by an actor without a key (an import: one entry per record), in
-/// batches.
-pub async fn record_many_as<C: ConnectionTrait>(
+/// Records many writes by `author` (an import: one entry per record), in batches.
+pub async fn record_many<C: ConnectionTrait>(
     db: &C,
-    actor: &str,
+    author: &Author,
     entries: Vec<Entry<'_>>,
 ) -> Result<(), DbErr> {
     let at = clock::now();
@@ -96,7 +112,7 @@ pub async fn record_many_as<C: ConnectionTrait>(
         let rows: Vec<audit_log::ActiveModel> = entries
             .by_ref()
             .take(BATCH)
-            .map(|entry| row(at, None, actor, entry))
+            .map(|entry| row(at, author, entry))
             .collect();
         audit_log::Entity::insert_many(rows).exec(db).await?;
     }

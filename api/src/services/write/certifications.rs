@@ -12,13 +12,12 @@ use sea_orm::{
 };
 
 use super::{
-    ARGUMENT_EXPECTED, INPUT_EXPECTED, UnitOfWork, Writer, bad, field, optional_text, text,
-    update_unless_stale,
+    ARGUMENT_EXPECTED, INPUT_EXPECTED, UnitOfWork, Writer, check::Check, update_unless_stale,
 };
 use crate::{
     clock,
     domain::{
-        Score, Stars,
+        BoundedText,
         certificate::{self, CertFacts, CertSummary},
         text::limits,
     },
@@ -45,26 +44,6 @@ pub struct CertificationFields {
     pub issued_on: Option<NaiveDate>,
     /// Expiry date (default: 36 months after issue).
     pub expires_on: Option<NaiveDate>,
-}
-
-/// Checks the merged certificate: stars, score band, dates.
-fn check(
-    stars: i32,
-    score: Option<i32>,
-    issued_on: NaiveDate,
-    expires_on: NaiveDate,
-) -> AppResult<()> {
-    let stars = field("stars", Stars::parse(i64::from(stars)))?;
-    if let Some(score) = score {
-        field("score", Score::parse(i64::from(score), stars))?;
-    }
-    if issued_on > clock::today() {
-        return Err(bad("issuedOn", format!("{issued_on} is in the future")));
-    }
-    if expires_on <= issued_on {
-        return Err(bad("expiresOn", "must be after issuedOn"));
-    }
-    Ok(())
 }
 
 /// Recomputes the certificate summary kept on the product row and bumps its `updatedAt`.
@@ -127,18 +106,48 @@ pub async fn certify(
 ) -> AppResult<certification::Model> {
     let product = product_of(&w, product_id).await?;
     w.caller.require_province(&product.province_code)?;
-    let stars = f.stars.ok_or_else(|| bad("stars", "is required"))?;
-    let level = f.level.ok_or_else(|| bad("level", "is required"))?;
-    let issuing_body = text(
+    let mut c = Check::input(w.reference);
+    let stars = c.required("stars", f.stars);
+    let level = c.required("level", f.level);
+    let issuing_body = c.text(
         "issuingBody",
         f.issuing_body.as_deref().unwrap_or_default(),
         limits::MEDIUM,
-    )?;
-    let issued_on = f.issued_on.ok_or_else(|| bad("issuedOn", "is required"))?;
-    let expires_on = f
-        .expires_on
-        .unwrap_or_else(|| certificate::default_expiry(issued_on));
-    check(stars, f.score, issued_on, expires_on)?;
+    );
+    let issued_on = c.required("issuedOn", f.issued_on);
+    let decision_number = c.optional(
+        "decisionNumber",
+        f.decision_number.as_deref(),
+        limits::SHORT,
+    );
+    let certificate_number = c.optional(
+        "certificateNumber",
+        f.certificate_number.as_deref(),
+        limits::SHORT,
+    );
+    if let Some(stars) = stars {
+        c.stars_and_score("", i64::from(stars), f.score.map(i64::from));
+    }
+    let expires_on = issued_on.map(|on| {
+        f.expires_on
+            .unwrap_or_else(|| certificate::default_expiry(on))
+    });
+    if let (Some(issued_on), Some(expires_on)) = (issued_on, expires_on) {
+        c.validity("", issued_on, expires_on, clock::today());
+    }
+    let checked = (|| {
+        Some((
+            stars?,
+            level?,
+            issuing_body?,
+            issued_on?,
+            expires_on?,
+            decision_number?,
+            certificate_number?,
+        ))
+    })();
+    let (stars, level, issuing_body, issued_on, expires_on, decision_number, certificate_number) =
+        c.finish_with(checked)?;
     let now = clock::now();
     let work = UnitOfWork::begin(w).await?;
     let created = certification::ActiveModel {
@@ -147,16 +156,8 @@ pub async fn certify(
         score: Set(f.score),
         level: Set(level),
         issuing_body: Set(issuing_body),
-        decision_number: Set(optional_text(
-            "decisionNumber",
-            f.decision_number.as_deref(),
-            limits::SHORT,
-        )?),
-        certificate_number: Set(optional_text(
-            "certificateNumber",
-            f.certificate_number.as_deref(),
-            limits::SHORT,
-        )?),
+        decision_number: Set(decision_number),
+        certificate_number: Set(certificate_number),
         issued_on: Set(issued_on),
         expires_on: Set(expires_on),
         revoked_on: Set(None),
@@ -200,8 +201,9 @@ pub async fn revoke(
     reason: &str,
     expected_updated_at: Option<DateTime<Utc>>,
 ) -> AppResult<certification::Model> {
-    let reason = text("reason", reason, limits::MEDIUM)
-        .map_err(|_| AppError::bad_input("reason", "must not be empty (at most 500 characters)"))?;
+    let reason = BoundedText::parse(reason, limits::MEDIUM)
+        .map_err(|_| AppError::bad_input("reason", "must not be empty (at most 500 characters)"))?
+        .into_inner();
     let (current, product) = certificate_of(&w, id).await?;
     if current.revoked_on.is_some() {
         return Err(AppError::Conflict {
@@ -254,7 +256,9 @@ pub async fn update(
     } else {
         current.expires_on
     });
-    check(stars, score, issued_on, expires_on)?;
+    let mut c = Check::input(w.reference);
+    c.stars_and_score("", i64::from(stars), score.map(i64::from));
+    c.validity("", issued_on, expires_on, clock::today());
     let mut model = certification::ActiveModel {
         stars: Set(stars),
         score: Set(score),
@@ -266,15 +270,34 @@ pub async fn update(
     if let Some(level) = f.level {
         model.level = Set(level);
     }
-    if let Some(body) = &f.issuing_body {
-        model.issuing_body = Set(text("issuingBody", body, limits::MEDIUM)?);
+    if let Some(body) = f
+        .issuing_body
+        .as_deref()
+        .and_then(|b| c.text("issuingBody", b, limits::MEDIUM))
+    {
+        model.issuing_body = Set(body);
     }
-    if let Some(v) = &f.decision_number {
-        model.decision_number = Set(optional_text("decisionNumber", Some(v), limits::SHORT)?);
+    let optional = [
+        (
+            "decisionNumber",
+            &f.decision_number,
+            &mut model.decision_number,
+        ),
+        (
+            "certificateNumber",
+            &f.certificate_number,
+            &mut model.certificate_number,
+        ),
+    ];
+    for (name, value, column) in optional {
+        if let Some(v) = value
+            .as_deref()
+            .and_then(|v| c.optional(name, Some(v), limits::SHORT))
+        {
+            *column = Set(v);
+        }
     }
-    if let Some(v) = &f.certificate_number {
-        model.certificate_number = Set(optional_text("certificateNumber", Some(v), limits::SHORT)?);
-    }
+    c.finish()?;
     let work = UnitOfWork::begin(w).await?;
     let updated = update_unless_stale::<certification::Entity, _>(
         work.txn(),

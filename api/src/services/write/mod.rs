@@ -3,6 +3,7 @@
 //! and wakes this server's index follower.
 
 pub mod certifications;
+pub mod check;
 pub mod listings;
 pub mod outlets;
 pub mod producers;
@@ -10,6 +11,8 @@ pub mod products;
 pub mod unit_of_work;
 
 pub use unit_of_work::UnitOfWork;
+
+use check::Check;
 
 use chrono::{DateTime, Utc};
 use ocop_entities::product;
@@ -20,7 +23,7 @@ use sea_orm::{
 
 use crate::{
     auth::Caller,
-    domain::{BoundedText, Slug},
+    domain::Slug,
     error::{AppError, AppResult},
     indexing::SyncStatus,
     reference::ReferenceData,
@@ -39,51 +42,31 @@ pub struct Writer<'a> {
     pub status: &'a SyncStatus,
 }
 
-/// A field error on `input.<name>`.
-pub fn bad(name: &str, message: impl Into<String>) -> AppError {
-    AppError::bad_input(format!("input.{name}"), message)
-}
-
 /// Checks a parse result for `input.<name>`.
 pub fn field<T>(name: &str, result: Result<T, String>) -> AppResult<T> {
-    result.map_err(|m| bad(name, m))
+    result.map_err(|m| AppError::bad_input(format!("input.{name}"), m))
 }
 
-/// Required text.
-pub fn text(name: &str, value: &str, max: usize) -> AppResult<String> {
-    field(name, BoundedText::parse(value, max)).map(BoundedText::into_inner)
-}
-
-/// Optional text; blank means none.
-pub fn optional_text(name: &str, value: Option<&str>, max: usize) -> AppResult<Option<String>> {
-    Ok(field(name, BoundedText::parse_optional(value, max))?.map(BoundedText::into_inner))
-}
-
-/// The ward and its province; with `province`, the ward must belong to it.
-pub fn ward_in_province(
-    reference: &ReferenceData,
-    ward: &str,
+/// Checks a record's place into `c` and gives the ward and its province to `set`: a ward (in
+/// `province`, when given), whose province follows from it; a province alone is refused.
+pub fn set_place(
+    c: &mut Check<'_>,
+    ward: Option<&str>,
     province: Option<&str>,
-) -> AppResult<(String, String)> {
-    let w = reference.ward(ward).ok_or_else(|| {
-        let shown: String = ward.chars().take(20).collect();
-        bad(
-            "wardCode",
-            format!("unknown ward code \"{shown}\" (use a current, post-2025 code)"),
-        )
-    })?;
-    if let Some(p) = province
-        && p != w.province_code
-    {
-        return Err(bad(
-            "wardCode",
-            format!(
-                "ward {} ({}) is in province {}, not {p}",
-                w.code, w.full_name, w.province_code
-            ),
-        ));
+    set: impl FnOnce(String, String),
+) {
+    match ward {
+        Some(ward) => {
+            if let Some((ward, province)) = c.ward("wardCode", ward, province) {
+                set(ward, province);
+            }
+        }
+        None if province.is_some() => c.fail(
+            "provinceCode",
+            "give wardCode too: the province follows from the ward",
+        ),
+        None => {}
     }
-    Ok((w.code.clone(), w.province_code.clone()))
 }
 
 /// A slug given by the client, or made from the name; a taken one is a `CONFLICT`.

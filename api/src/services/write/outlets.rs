@@ -11,8 +11,8 @@ use sea_orm::{
 };
 
 use super::{
-    ARGUMENT_EXPECTED, INPUT_EXPECTED, UnitOfWork, Writer, bad, field, free_slug, optional_text,
-    text, update_unless_stale, ward_in_province,
+    ARGUMENT_EXPECTED, INPUT_EXPECTED, UnitOfWork, Writer, check::Check, free_slug, set_place,
+    update_unless_stale,
 };
 use crate::{
     clock,
@@ -47,64 +47,71 @@ pub struct OutletFields {
     pub operator: Option<String>,
 }
 
-fn apply(w: &Writer<'_>, model: &mut outlet::ActiveModel, f: &OutletFields) -> AppResult<()> {
-    if let Some(name) = &f.name {
-        model.name = Set(text("name", name, limits::NAME)?);
+/// Checks the given fields into `c` and sets those that pass onto `model`.
+fn apply(c: &mut Check<'_>, model: &mut outlet::ActiveModel, f: &OutletFields) {
+    if let Some(name) = f
+        .name
+        .as_deref()
+        .and_then(|n| c.text("name", n, limits::NAME))
+    {
+        model.name = Set(name);
     }
     if let Some(kind) = f.kind {
         model.kind = Set(kind);
     }
-    if let Some(ward) = &f.ward_code {
-        let (ward, province) = ward_in_province(w.reference, ward, f.province_code.as_deref())?;
-        model.ward_code = Set(ward);
-        model.province_code = Set(province);
-    } else if f.province_code.is_some() {
-        return Err(bad(
-            "provinceCode",
-            "give wardCode too: the province follows from the ward",
-        ));
-    }
-    if let Some(v) = &f.address {
-        model.address = Set(optional_text("address", Some(v), limits::MEDIUM)?);
-    }
-    if let Some((lat, lng)) = f.location {
-        let p = field("location", GeoPoint::parse_in_vietnam(lat, lng))?;
+    set_place(
+        c,
+        f.ward_code.as_deref(),
+        f.province_code.as_deref(),
+        |ward, province| {
+            model.ward_code = Set(ward);
+            model.province_code = Set(province);
+        },
+    );
+    if let Some(p) = f
+        .location
+        .and_then(|(lat, lng)| c.check("location", GeoPoint::parse_in_vietnam(lat, lng)))
+    {
         model.lat = Set(p.lat);
         model.lng = Set(p.lng);
     }
-    if let Some(v) = &f.phone {
-        model.phone = Set(if v.trim().is_empty() {
-            None
-        } else {
-            Some(field("phone", Phone::parse(v).map(Phone::into_string))?)
-        });
+    if let Some(v) = f
+        .phone
+        .as_deref()
+        .and_then(|v| c.parsed("phone", Some(v), Phone::parse))
+    {
+        model.phone = Set(v.map(Phone::into_string));
     }
-    if let Some(v) = &f.opening_hours {
-        model.opening_hours = Set(optional_text("openingHours", Some(v), limits::MEDIUM)?);
+    let optional = [
+        ("address", &f.address, limits::MEDIUM, &mut model.address),
+        (
+            "openingHours",
+            &f.opening_hours,
+            limits::MEDIUM,
+            &mut model.opening_hours,
+        ),
+        ("operator", &f.operator, limits::NAME, &mut model.operator),
+    ];
+    for (name, value, max, column) in optional {
+        if let Some(v) = value
+            .as_deref()
+            .and_then(|v| c.optional(name, Some(v), max))
+        {
+            *column = Set(v);
+        }
     }
-    if let Some(v) = &f.operator {
-        model.operator = Set(optional_text("operator", Some(v), limits::NAME)?);
-    }
-    Ok(())
 }
 
 /// Creates an outlet.
 #[tracing::instrument(skip_all)]
 pub async fn create(w: Writer<'_>, f: OutletFields) -> AppResult<outlet::Model> {
-    let name = f.name.clone().ok_or_else(|| bad("name", "is required"))?;
-    let kind = f.kind.ok_or_else(|| bad("kind", "is required"))?;
-    if f.location.is_none() {
-        return Err(bad("location", "is required"));
-    }
-    let (_, province) = ward_in_province(
-        w.reference,
-        f.ward_code.as_deref().unwrap_or_default(),
-        f.province_code.as_deref(),
-    )?;
-    w.caller.require_province(&province)?;
+    let mut c = Check::input(w.reference);
+    c.required("name", f.name.as_ref());
+    c.required("kind", f.kind);
+    c.required("wardCode", f.ward_code.as_ref());
+    c.required("location", f.location);
     let now = clock::now();
     let mut model = outlet::ActiveModel {
-        kind: Set(kind),
         address: Set(None),
         phone: Set(None),
         opening_hours: Set(None),
@@ -114,7 +121,11 @@ pub async fn create(w: Writer<'_>, f: OutletFields) -> AppResult<outlet::Model> 
         updated_at: Set(now),
         ..Default::default()
     };
-    apply(&w, &mut model, &f)?;
+    apply(&mut c, &mut model, &f);
+    if let Set(province) = &model.province_code {
+        w.caller.require_province(province)?;
+    }
+    let name = c.finish_with(f.name.clone())?;
     let mut work = UnitOfWork::begin(w).await?;
     model.slug = Set(free_slug::<_, outlet::Entity>(
         work.txn(),
@@ -156,16 +167,18 @@ pub async fn update(
 ) -> AppResult<outlet::Model> {
     let current = current(&w, id).await?;
     w.caller.require_province(&current.province_code)?;
+    let mut c = Check::input(w.reference);
     let mut model = outlet::ActiveModel {
         updated_at: Set(clock::now()),
         ..Default::default()
     };
-    apply(&w, &mut model, &f)?;
-    if let sea_orm::ActiveValue::Set(province) = &model.province_code
+    apply(&mut c, &mut model, &f);
+    if let Set(province) = &model.province_code
         && province != &current.province_code
     {
         w.caller.require_province(province)?;
     }
+    c.finish()?;
     let mut work = UnitOfWork::begin(w).await?;
     if f.slug.is_some() {
         let name = f.name.as_deref().unwrap_or(&current.name);

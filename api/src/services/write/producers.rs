@@ -9,8 +9,8 @@ use ocop_entities::{
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 
 use super::{
-    INPUT_EXPECTED, UnitOfWork, Writer, bad, field, free_slug, optional_text, products_of_producer,
-    text, update_unless_stale, ward_in_province,
+    INPUT_EXPECTED, UnitOfWork, Writer, check::Check, free_slug, products_of_producer, set_place,
+    update_unless_stale,
 };
 use crate::{
     clock,
@@ -45,74 +45,73 @@ pub struct ProducerFields {
     pub tax_code: Option<String>,
 }
 
-fn contact(
-    name: &str,
-    value: Option<&str>,
-    parse: fn(&str) -> Result<String, String>,
-) -> AppResult<Option<Option<String>>> {
-    match value {
-        None => Ok(None),
-        Some(v) if v.trim().is_empty() => Ok(Some(None)),
-        Some(v) => field(name, parse(v)).map(|v| Some(Some(v))),
-    }
-}
-
-/// Applies the given fields onto `model`.
-fn apply(w: &Writer<'_>, model: &mut producer::ActiveModel, f: &ProducerFields) -> AppResult<()> {
-    if let Some(name) = &f.name {
-        model.name = Set(text("name", name, limits::NAME)?);
+/// Checks the given fields into `c` and sets those that pass onto `model`.
+fn apply(c: &mut Check<'_>, model: &mut producer::ActiveModel, f: &ProducerFields) {
+    if let Some(name) = f
+        .name
+        .as_deref()
+        .and_then(|n| c.text("name", n, limits::NAME))
+    {
+        model.name = Set(name);
     }
     if let Some(kind) = f.kind {
         model.kind = Set(kind);
     }
-    if let Some(ward) = &f.ward_code {
-        let (ward, province) = ward_in_province(w.reference, ward, f.province_code.as_deref())?;
-        model.ward_code = Set(ward);
-        model.province_code = Set(province);
-    } else if f.province_code.is_some() {
-        return Err(bad(
-            "provinceCode",
-            "give wardCode too: the province follows from the ward",
-        ));
+    set_place(
+        c,
+        f.ward_code.as_deref(),
+        f.province_code.as_deref(),
+        |ward, province| {
+            model.ward_code = Set(ward);
+            model.province_code = Set(province);
+        },
+    );
+    if let Some(v) = f
+        .address
+        .as_deref()
+        .and_then(|v| c.optional("address", Some(v), limits::MEDIUM))
+    {
+        model.address = Set(v);
     }
-    if let Some(v) = &f.address {
-        model.address = Set(optional_text("address", Some(v), limits::MEDIUM)?);
+    if let Some(v) = f
+        .representative
+        .as_deref()
+        .and_then(|v| c.optional("representative", Some(v), limits::NAME))
+    {
+        model.representative = Set(v);
     }
-    if let Some(v) = &f.representative {
-        model.representative = Set(optional_text("representative", Some(v), limits::NAME)?);
+    if let Some(v) = f
+        .phone
+        .as_deref()
+        .and_then(|v| c.parsed("phone", Some(v), Phone::parse))
+    {
+        model.phone = Set(v.map(Phone::into_string));
     }
-    if let Some(v) = contact("phone", f.phone.as_deref(), |v| {
-        Phone::parse(v).map(Phone::into_string)
-    })? {
-        model.phone = Set(v);
+    if let Some(v) = f
+        .email
+        .as_deref()
+        .and_then(|v| c.parsed("email", Some(v), Email::parse))
+    {
+        model.email = Set(v.map(Email::into_string));
     }
-    if let Some(v) = contact("email", f.email.as_deref(), |v| {
-        Email::parse(v).map(Email::into_string)
-    })? {
-        model.email = Set(v);
+    if let Some(v) = f
+        .tax_code
+        .as_deref()
+        .and_then(|v| c.parsed("taxCode", Some(v), TaxCode::parse))
+    {
+        model.tax_code = Set(v.map(TaxCode::into_string));
     }
-    if let Some(v) = contact("taxCode", f.tax_code.as_deref(), |v| {
-        TaxCode::parse(v).map(TaxCode::into_string)
-    })? {
-        model.tax_code = Set(v);
-    }
-    Ok(())
 }
 
 /// Creates a producer.
 #[tracing::instrument(skip_all)]
 pub async fn create(w: Writer<'_>, f: ProducerFields) -> AppResult<producer::Model> {
-    let name = f.name.clone().ok_or_else(|| bad("name", "is required"))?;
-    let kind = f.kind.ok_or_else(|| bad("kind", "is required"))?;
-    let ward = f
-        .ward_code
-        .clone()
-        .ok_or_else(|| bad("wardCode", "is required"))?;
-    let (_, province) = ward_in_province(w.reference, &ward, f.province_code.as_deref())?;
-    w.caller.require_province(&province)?;
+    let mut c = Check::input(w.reference);
+    c.required("name", f.name.as_ref());
+    c.required("kind", f.kind);
+    c.required("wardCode", f.ward_code.as_ref());
     let now = clock::now();
     let mut model = producer::ActiveModel {
-        kind: Set(kind),
         created_at: Set(now),
         updated_at: Set(now),
         address: Set(None),
@@ -122,7 +121,11 @@ pub async fn create(w: Writer<'_>, f: ProducerFields) -> AppResult<producer::Mod
         tax_code: Set(None),
         ..Default::default()
     };
-    apply(&w, &mut model, &f)?;
+    apply(&mut c, &mut model, &f);
+    if let Set(province) = &model.province_code {
+        w.caller.require_province(province)?;
+    }
+    let name = c.finish_with(f.name.clone())?;
     let mut work = UnitOfWork::begin(w).await?;
     model.slug = Set(free_slug::<_, producer::Entity>(
         work.txn(),
@@ -164,16 +167,18 @@ pub async fn update(
         .await?
         .ok_or_else(|| AppError::NotFound(format!("no producer {id}")))?;
     w.caller.require_province(&current.province_code)?;
+    let mut c = Check::input(w.reference);
     let mut model = producer::ActiveModel {
         updated_at: Set(clock::now()),
         ..Default::default()
     };
-    apply(&w, &mut model, &f)?;
-    if let sea_orm::ActiveValue::Set(province) = &model.province_code
+    apply(&mut c, &mut model, &f);
+    if let Set(province) = &model.province_code
         && province != &current.province_code
     {
         w.caller.require_province(province)?;
     }
+    c.finish()?;
     let mut work = UnitOfWork::begin(w).await?;
     if f.slug.is_some() {
         let name = f.name.as_deref().unwrap_or(&current.name);

@@ -10,12 +10,12 @@ use ocop_entities::{
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 
 use super::{
-    ARGUMENT_EXPECTED, INPUT_EXPECTED, UnitOfWork, Writer, bad, field, free_slug, optional_text,
-    text, update_unless_stale, ward_in_province,
+    ARGUMENT_EXPECTED, INPUT_EXPECTED, UnitOfWork, Writer, check::Check, free_slug, set_place,
+    update_unless_stale,
 };
 use crate::{
     clock,
-    domain::{Vnd, WebUrl, text::limits},
+    domain::{Vnd, text::limits},
     error::{AppError, AppResult},
     services::audit::{self, Entry, snapshot},
 };
@@ -54,86 +54,93 @@ pub struct ProductFields {
     pub status: Option<ProductStatus>,
 }
 
-/// Applies the fields onto `model`; `current` is the row being updated, if any.
+/// Checks the given fields into `c` and sets those that pass onto `model`; `current` is the
+/// row being updated, if any.
 async fn apply(
     w: &Writer<'_>,
+    c: &mut Check<'_>,
     model: &mut product::ActiveModel,
     f: &ProductFields,
     current: Option<&product::Model>,
 ) -> AppResult<()> {
-    if let Some(name) = &f.name {
-        let name = text("name", name, limits::NAME)?;
+    if let Some(name) = f
+        .name
+        .as_deref()
+        .and_then(|n| c.text("name", n, limits::NAME))
+    {
         model.sort_name = Set(ocop_search::text::fold(&name));
         model.name = Set(name);
     }
-    if let Some(code) = &f.category_code {
-        if !w.reference.is_leaf(code) {
-            let reason = if w.reference.category(code).is_some() {
-                format!("\"{code}\" is a group; choose one of its product sets")
-            } else {
-                let shown: String = code.chars().take(20).collect();
-                format!("unknown category \"{shown}\"")
-            };
-            return Err(bad("categoryCode", reason));
-        }
-        model.category_code = Set(code.clone());
+    if let Some(code) = f
+        .category_code
+        .as_deref()
+        .and_then(|code| c.category("categoryCode", code))
+    {
+        model.category_code = Set(code);
     }
     if let Some(id) = f.producer_id {
         if producer::Entity::find_by_id(id).one(w.db).await?.is_none() {
-            return Err(bad("producerId", format!("no producer {id}")));
+            c.fail("producerId", format!("no producer {id}"));
         }
         model.producer_id = Set(id);
     }
-    if let Some(ward) = &f.ward_code {
-        let (ward, province) = ward_in_province(w.reference, ward, f.province_code.as_deref())?;
-        model.ward_code = Set(ward);
-        model.province_code = Set(province);
-    } else if f.province_code.is_some() {
-        return Err(bad(
-            "provinceCode",
-            "give wardCode too: the province follows from the ward",
-        ));
-    }
-    if let Some(v) = &f.description {
-        model.description = Set(optional_text("description", Some(v), limits::LONG)?);
-    }
-    if let Some(v) = &f.story {
-        model.story = Set(optional_text("story", Some(v), limits::LONG)?);
-    }
-    if let Some(images) = &f.images {
-        if images.len() > 20 {
-            return Err(bad("images", "at most 20 images"));
+    set_place(
+        c,
+        f.ward_code.as_deref(),
+        f.province_code.as_deref(),
+        |ward, province| {
+            model.ward_code = Set(ward);
+            model.province_code = Set(province);
+        },
+    );
+    let optional = [
+        (
+            "description",
+            &f.description,
+            limits::LONG,
+            &mut model.description,
+        ),
+        ("story", &f.story, limits::LONG, &mut model.story),
+        (
+            "packaging",
+            &f.packaging,
+            limits::MEDIUM,
+            &mut model.packaging,
+        ),
+        ("unit", &f.unit, limits::SHORT, &mut model.unit),
+    ];
+    for (name, value, max, column) in optional {
+        if let Some(v) = value
+            .as_deref()
+            .and_then(|v| c.optional(name, Some(v), max))
+        {
+            *column = Set(v);
         }
-        let urls = images
-            .iter()
-            .map(|u| field("images", WebUrl::parse(u).map(WebUrl::into_string)))
-            .collect::<AppResult<Vec<_>>>()?;
-        model.images = Set(StringList(urls));
     }
-    if let Some(v) = &f.packaging {
-        model.packaging = Set(optional_text("packaging", Some(v), limits::MEDIUM)?);
+    if let Some(images) = f.images.as_deref().and_then(|i| c.images("images", i)) {
+        model.images = Set(StringList(images.into_vec()));
     }
-    if let Some(v) = &f.unit {
-        model.unit = Set(optional_text("unit", Some(v), limits::SHORT)?);
-    }
-    let min = match f.price_min_vnd {
-        Some(p) => Some(field("priceMinVnd", Vnd::parse(p))?.get()),
-        None => current.and_then(|c| c.price_min_vnd),
-    };
-    let max = match f.price_max_vnd {
-        Some(p) => Some(field("priceMaxVnd", Vnd::parse(p))?.get()),
-        None => current.and_then(|c| c.price_max_vnd),
-    };
-    if let (Some(min), Some(max)) = (min, max)
-        && min > max
-    {
-        return Err(bad("priceMaxVnd", "must not be below priceMinVnd"));
-    }
-    if f.price_min_vnd.is_some() {
-        model.price_min_vnd = Set(min);
-    }
-    if f.price_max_vnd.is_some() {
-        model.price_max_vnd = Set(max);
+    let given_min = c.price("priceMinVnd", f.price_min_vnd);
+    let given_max = c.price("priceMaxVnd", f.price_max_vnd);
+    if let (Some(given_min), Some(given_max)) = (given_min, given_max) {
+        // An end not given keeps its stored value, which the range must still respect.
+        let stored = |v: Option<i64>| v.and_then(|p| Vnd::parse(p).ok());
+        let min = f.price_min_vnd.map_or_else(
+            || stored(current.and_then(|c| c.price_min_vnd)),
+            |_| given_min,
+        );
+        let max = f.price_max_vnd.map_or_else(
+            || stored(current.and_then(|c| c.price_max_vnd)),
+            |_| given_max,
+        );
+        if let Some(range) = c.price_range(min, max) {
+            if f.price_min_vnd.is_some() {
+                model.price_min_vnd = Set(range.min.map(Vnd::get));
+            }
+            if f.price_max_vnd.is_some() {
+                model.price_max_vnd = Set(range.max.map(Vnd::get));
+            }
+        }
     }
     if let Some(status) = f.status {
         model.status = Set(status);
@@ -144,22 +151,11 @@ async fn apply(
 /// Creates a product (published unless told otherwise), without certificates.
 #[tracing::instrument(skip_all)]
 pub async fn create(w: Writer<'_>, f: ProductFields) -> AppResult<product::Model> {
-    let name = f.name.clone().ok_or_else(|| bad("name", "is required"))?;
-    for (name, missing) in [
-        ("categoryCode", f.category_code.is_none()),
-        ("producerId", f.producer_id.is_none()),
-        ("wardCode", f.ward_code.is_none()),
-    ] {
-        if missing {
-            return Err(bad(name, "is required"));
-        }
-    }
-    let (_, province) = ward_in_province(
-        w.reference,
-        f.ward_code.as_deref().unwrap_or_default(),
-        f.province_code.as_deref(),
-    )?;
-    w.caller.require_province(&province)?;
+    let mut c = Check::input(w.reference);
+    c.required("name", f.name.as_ref());
+    c.required("categoryCode", f.category_code.as_ref());
+    c.required("producerId", f.producer_id);
+    c.required("wardCode", f.ward_code.as_ref());
     let now = clock::now();
     let mut model = product::ActiveModel {
         images: Set(StringList::default()),
@@ -178,7 +174,11 @@ pub async fn create(w: Writer<'_>, f: ProductFields) -> AppResult<product::Model
         updated_at: Set(now),
         ..Default::default()
     };
-    apply(&w, &mut model, &f, None).await?;
+    apply(&w, &mut c, &mut model, &f, None).await?;
+    if let Set(province) = &model.province_code {
+        w.caller.require_province(province)?;
+    }
+    let name = c.finish_with(f.name.clone())?;
     let mut work = UnitOfWork::begin(w).await?;
     model.slug = Set(free_slug::<_, product::Entity>(
         work.txn(),
@@ -220,16 +220,18 @@ pub async fn update(
 ) -> AppResult<product::Model> {
     let current = current(&w, id).await?;
     w.caller.require_province(&current.province_code)?;
+    let mut c = Check::input(w.reference);
     let mut model = product::ActiveModel {
         updated_at: Set(clock::now()),
         ..Default::default()
     };
-    apply(&w, &mut model, &f, Some(&current)).await?;
-    if let sea_orm::ActiveValue::Set(province) = &model.province_code
+    apply(&w, &mut c, &mut model, &f, Some(&current)).await?;
+    if let Set(province) = &model.province_code
         && province != &current.province_code
     {
         w.caller.require_province(province)?;
     }
+    c.finish()?;
     write(
         w,
         &current,

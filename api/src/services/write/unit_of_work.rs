@@ -5,28 +5,43 @@
 //! its change.
 
 use ocop_entities::ext::change_log::{self, Change};
-use sea_orm::DatabaseTransaction;
+use sea_orm::{DatabaseConnection, DatabaseTransaction};
 
 use super::Writer;
 use crate::{
     error::{AppError, AppResult},
-    services::audit::{self, Entry},
+    indexing::SyncStatus,
+    services::audit::{self, Author, Entry},
 };
 
 /// A write in progress.
 pub struct UnitOfWork<'a> {
-    writer: Writer<'a>,
+    author: Author,
+    /// This server's index follower, woken after the commit (none for a command-line write:
+    /// the servers find it in the log).
+    status: Option<&'a SyncStatus>,
     txn: DatabaseTransaction,
     audited: bool,
 }
 
 impl<'a> UnitOfWork<'a> {
-    /// Begins the write's transaction (on SQLite, holding the write lock from the start, so that
-    /// its reads and its writes see one state).
+    /// Begins a caller's write in its transaction (on SQLite, holding the write lock from the
+    /// start, so that its reads and its writes see one state).
     pub async fn begin(writer: Writer<'a>) -> AppResult<Self> {
         Ok(Self {
+            author: Author::of(writer.caller),
+            status: Some(writer.status),
             txn: crate::db::begin_write(writer.db).await?,
-            writer,
+            audited: false,
+        })
+    }
+
+    /// Begins a write made by an operation without a key (`cli:import`, `demo`).
+    pub async fn begin_as(db: &DatabaseConnection, actor: &str) -> AppResult<Self> {
+        Ok(Self {
+            author: Author::named(actor),
+            status: None,
+            txn: crate::db::begin_write(db).await?,
             audited: false,
         })
     }
@@ -36,10 +51,18 @@ impl<'a> UnitOfWork<'a> {
         &self.txn
     }
 
-    /// Records `entry` in the audit trail, as the writer's caller.
+    /// Records `entry` in the audit trail, as the write's author.
     pub async fn audit(&mut self, entry: Entry<'_>) -> AppResult<()> {
-        audit::record(&self.txn, self.writer.caller, entry).await?;
+        audit::record(&self.txn, &self.author, entry).await?;
         self.audited = true;
+        Ok(())
+    }
+
+    /// Records many entries (an import's, one per record), as the write's author.
+    pub async fn audit_many(&mut self, entries: Vec<Entry<'_>>) -> AppResult<()> {
+        let any = !entries.is_empty();
+        audit::record_many(&self.txn, &self.author, entries).await?;
+        self.audited |= any;
         Ok(())
     }
 
@@ -57,9 +80,11 @@ impl<'a> UnitOfWork<'a> {
         }
         let last = change_log::record(&self.txn, changes).await?;
         self.txn.commit().await?;
-        self.writer.status.changed();
+        if let Some(status) = self.status {
+            status.changed();
+        }
         tracing::info!(
-            actor = %self.writer.caller.actor(),
+            actor = %self.author.actor,
             position = last,
             "write committed"
         );
