@@ -1,9 +1,13 @@
 //! Listings: a product on an outlet's shelf.
 
 use async_graphql::{Context, Object, Result, SimpleObject};
-use ocop_entities::{listing, product::ProductStatus};
+use ocop_entities::product::ProductStatus;
 
-use super::{outlet::Outlet, page_info::PageInfo, product::Product, scalars::DateTimeUtc};
+use super::{
+    nodes::{Outlet, Product},
+    page_info::PageInfo,
+    scalars::DateTimeUtc,
+};
 use crate::{
     error::AppError,
     graphql::{
@@ -12,8 +16,7 @@ use crate::{
     },
 };
 
-/// A product on an outlet's shelf, with its price and stock.
-pub struct Listing(pub listing::Model);
+pub use super::nodes::Listing;
 
 #[Object]
 impl Listing {

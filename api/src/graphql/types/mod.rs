@@ -1,8 +1,5 @@
-//! GraphQL object types, each built from an entity model or reference row.
-//!
-//! The only modules of the crate that name each other: a product, its producer, its listings
-//! and their outlets are one graph (`Product.producer`, `Producer.products`,
-//! `Outlet.listings`, `Listing.outlet`…), so their types refer to each other by design.
+//! GraphQL object types, each built from an entity model or reference row. The nodes of the
+//! catalogue graph, which refer to each other, are declared in [`nodes`].
 
 pub mod category;
 pub mod certification;
@@ -11,6 +8,7 @@ pub mod enums;
 pub mod geo;
 pub mod highlight;
 pub mod listing;
+pub mod nodes;
 pub mod outlet;
 pub mod page_info;
 pub mod producer;

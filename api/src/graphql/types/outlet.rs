@@ -1,14 +1,13 @@
 //! Outlets.
 
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
-use ocop_entities::outlet;
 
 use super::{
     enums,
     geo::GeoPoint,
-    listing::{Listing, ListingConnection, ListingEdge},
+    listing::{ListingConnection, ListingEdge},
+    nodes::{Listing, missing},
     page_info::PageInfo,
-    product::missing,
     reference::{Province, Ward},
     scalars::DateTimeUtc,
 };
@@ -19,8 +18,7 @@ use crate::{
     services::outlets,
 };
 
-/// An OCOP introduction and sales point ("điểm giới thiệu và bán sản phẩm OCOP").
-pub struct Outlet(pub outlet::Model);
+pub use super::nodes::Outlet;
 
 #[Object]
 impl Outlet {

@@ -1,18 +1,16 @@
 //! Producers.
 
 use async_graphql::{Context, ID, Object, Result};
-use ocop_entities::producer;
 
 use super::{
     enums,
-    product::missing,
+    nodes::missing,
     reference::{Province, Ward},
     scalars::DateTimeUtc,
 };
 use crate::graphql::shared;
 
-/// A producer ("chủ thể OCOP"): company, cooperative, cooperative group or household business.
-pub struct Producer(pub producer::Model);
+pub use super::nodes::Producer;
 
 #[Object]
 impl Producer {

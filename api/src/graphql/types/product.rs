@@ -1,14 +1,10 @@
 //! Products.
 
-use async_graphql::{Context, ID, Object, Result};
-use ocop_entities::product;
-
 use super::{
     category::Category,
     certification::Certification,
     enums,
-    listing::Listing,
-    producer::Producer,
+    nodes::{Listing, Producer, missing},
     reference::{Province, Ward},
     scalars::DateTimeUtc,
 };
@@ -21,16 +17,9 @@ use crate::{
     },
     services::products::summary,
 };
+use async_graphql::{Context, ID, Object, Result};
 
-/// An OCOP product.
-pub struct Product(pub product::Model);
-
-/// Reference rows are guaranteed by foreign keys; a missing one is a bug.
-pub(crate) fn missing(what: &str, code: &str) -> AppError {
-    AppError::Internal(anyhow::anyhow!(
-        "{what} {code} is not in the reference data"
-    ))
-}
+pub use super::nodes::Product;
 
 #[Object]
 impl Product {
