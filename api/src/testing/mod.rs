@@ -5,6 +5,7 @@
 //! The tests live here too, so that no module of the product imports the harness.
 
 mod schema;
+mod structure;
 mod writes;
 
 use std::{net::Ipv4Addr, sync::Arc};
