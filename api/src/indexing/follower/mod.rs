@@ -15,23 +15,25 @@
 //! itself keeps refusing is set aside as a dead letter ([`super::dead_letter`]) so that the rest
 //! of the log is followed.
 
+mod lease;
+mod recovery;
+
+pub use lease::set_shared_position;
+
 use std::{collections::BTreeSet, sync::Arc, time::Duration};
 
 use chrono::Utc;
 use ocop_entities::{
     change_log,
     ext::change_log::{self as log, LogError, parse_ids},
-    search_cursor,
 };
 use ocop_search::{IndexBatch, SearchBackend};
-use sea_orm::{
-    ActiveValue::Set,
-    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    sea_query::{Expr, OnConflict},
-};
+use sea_orm::DatabaseConnection;
 use tokio::sync::watch;
 
-use super::{SyncStatus, dead_letter, documents, reindex};
+use lease::Claim;
+
+use super::{SyncStatus, dead_letter, documents};
 use crate::reference::ReferenceData;
 
 /// Tuning of the follower.
@@ -277,186 +279,6 @@ impl IndexFollower {
         Ok(())
     }
 
-    /// The engine refused a batch: applies its entries one at a time, and sets aside those whose
-    /// documents it keeps refusing ([`dead_letter::REFUSALS`] times in a row) so the rest can
-    /// follow. Refusals are counted per set of documents: every entry that touches a document
-    /// the engine will not take is refused, and is set aside at once when that is known.
-    async fn isolate(&self, entries: &[change_log::Model]) -> anyhow::Result<()> {
-        for entry in entries {
-            let documents = format!("{}|{}", entry.products, entry.outlets);
-            let applied = self
-                .apply(std::slice::from_ref(entry), entry.position)
-                .await;
-            let refusal = match applied {
-                Ok(()) => {
-                    let mut last = self.refusals.lock().expect("refusals lock");
-                    if last.0 == documents {
-                        *last = (String::new(), 0);
-                    }
-                    None
-                }
-                Err(e) if dead_letter::refused(&e) => Some(e),
-                Err(e) => return Err(e),
-            };
-            if let Some(e) = refusal {
-                let refusals = {
-                    let mut last = self.refusals.lock().expect("refusals lock");
-                    let n = if last.0 == documents { last.1 + 1 } else { 1 };
-                    *last = (documents, n);
-                    n
-                };
-                if refusals < dead_letter::REFUSALS {
-                    return Err(e.context(format!(
-                        "the engine refused change-log position {} ({refusals} of {} times \
-                         before it is set aside)",
-                        entry.position,
-                        dead_letter::REFUSALS
-                    )));
-                }
-                let error = format!("{e:#}");
-                tracing::error!(
-                    position = entry.position,
-                    kind = %entry.kind,
-                    record_id = entry.record_id,
-                    error,
-                    "the search engine keeps refusing a change: set aside as a dead letter \
-                     (see `ocop dead-letters`)"
-                );
-                dead_letter::set_aside(&self.db, &self.status.consumer(), entry, &error).await?;
-                // Step over it: an empty batch moves the position on.
-                self.search
-                    .apply(IndexBatch {
-                        position: entry.position,
-                        ..IndexBatch::default()
-                    })
-                    .await?;
-            }
-            if !self.search.keeps_position() {
-                self.store(entry.position).await?;
-            }
-        }
-        Ok(())
-    }
-
-    async fn rebuild(&self, why: &str) -> anyhow::Result<()> {
-        tracing::info!(why, "building the search index from the database");
-        self.status.set_building(true);
-        let rebuilding = reindex::reindex(&self.db, &self.reference, &self.search, false);
-        let result = if self.search.keeps_position() {
-            rebuilding.await
-        } else {
-            // A rebuild of a shared index may outlast the lease: renew it meanwhile, so that no
-            // other server starts a rebuild of its own.
-            tokio::pin!(rebuilding);
-            let mut renew = tokio::time::interval(self.config.lease / 3);
-            loop {
-                tokio::select! {
-                    result = &mut rebuilding => break result,
-                    _ = renew.tick() => {
-                        if let Err(e) = self.claim().await {
-                            tracing::warn!(error = %e, "index follower: cannot renew the lease");
-                        }
-                    }
-                }
-            }
-        };
-        self.status.set_building(false);
-        let report = result?;
-        if !self.search.keeps_position() {
-            self.store(report.position).await?;
-        }
-        tracing::info!(?report, "search index built; following the change log");
-        Ok(())
-    }
-
-    /// The name of the shared index's cursor row.
-    fn cursor_name(&self) -> String {
-        self.status.cursor_name.clone()
-    }
-
-    /// Takes (or renews) the lease on the shared index's cursor.
-    async fn claim(&self) -> Result<Claim, DbErr> {
-        let now = Utc::now();
-        let until = now + chrono::Duration::from_std(self.config.lease).unwrap_or_default();
-        // The row exists from the first claim on; -1 means "no position: rebuild".
-        search_cursor::Entity::insert(search_cursor::ActiveModel {
-            name: Set(self.cursor_name()),
-            position: Set(-1),
-            owner: Set(None),
-            leased_until: Set(None),
-            updated_at: Set(now),
-        })
-        .on_conflict(
-            OnConflict::column(search_cursor::Column::Name)
-                .do_nothing()
-                .to_owned(),
-        )
-        .exec_without_returning(&self.db)
-        .await?;
-        let taken = search_cursor::Entity::update_many()
-            .col_expr(
-                search_cursor::Column::Owner,
-                Expr::value(self.owner.clone()),
-            )
-            .col_expr(search_cursor::Column::LeasedUntil, Expr::value(until))
-            .filter(search_cursor::Column::Name.eq(self.cursor_name()))
-            .filter(
-                Condition::any()
-                    .add(search_cursor::Column::Owner.eq(self.owner.clone()))
-                    .add(search_cursor::Column::LeasedUntil.is_null())
-                    .add(search_cursor::Column::LeasedUntil.lt(now)),
-            )
-            .exec(&self.db)
-            .await?
-            .rows_affected;
-        if taken == 0 {
-            return Ok(Claim::NotOurs);
-        }
-        let row = search_cursor::Entity::find_by_id(self.cursor_name())
-            .one(&self.db)
-            .await?
-            .ok_or_else(|| DbErr::RecordNotFound("search_cursor".into()))?;
-        Ok(Claim::Ours(Some(row.position).filter(|p| *p >= 0)))
-    }
-
-    /// Moves the shared index's position on, if this server still holds the lease.
-    async fn store(&self, position: i64) -> anyhow::Result<()> {
-        let moved = search_cursor::Entity::update_many()
-            .col_expr(search_cursor::Column::Position, Expr::value(position))
-            .col_expr(search_cursor::Column::UpdatedAt, Expr::value(Utc::now()))
-            .filter(search_cursor::Column::Name.eq(self.cursor_name()))
-            .filter(search_cursor::Column::Owner.eq(self.owner.clone()))
-            .exec(&self.db)
-            .await?
-            .rows_affected;
-        anyhow::ensure!(
-            moved == 1,
-            "lost the lease on the shared search index; another server applies the changes"
-        );
-        Ok(())
-    }
-
-    /// Gives the lease up (at shutdown), so another server takes over at once.
-    async fn release(&self) -> Result<(), DbErr> {
-        if self.search.keeps_position() {
-            return Ok(());
-        }
-        search_cursor::Entity::update_many()
-            .col_expr(
-                search_cursor::Column::Owner,
-                Expr::value(Option::<String>::None),
-            )
-            .col_expr(
-                search_cursor::Column::LeasedUntil,
-                Expr::value(Option::<chrono::DateTime<Utc>>::None),
-            )
-            .filter(search_cursor::Column::Name.eq(self.cursor_name()))
-            .filter(search_cursor::Column::Owner.eq(self.owner.clone()))
-            .exec(&self.db)
-            .await?;
-        Ok(())
-    }
-
     async fn compact(&self) {
         let before =
             Utc::now() - chrono::Duration::from_std(self.config.retention).unwrap_or_default();
@@ -467,37 +289,6 @@ impl IndexFollower {
             }
         }
     }
-}
-
-/// Sets the position of the shared index `name` (after `ocop reindex` rebuilt it).
-pub async fn set_shared_position(
-    db: &DatabaseConnection,
-    name: &str,
-    position: i64,
-) -> Result<(), DbErr> {
-    search_cursor::Entity::insert(search_cursor::ActiveModel {
-        name: Set(name.to_owned()),
-        position: Set(position),
-        owner: Set(None),
-        leased_until: Set(None),
-        updated_at: Set(Utc::now()),
-    })
-    .on_conflict(
-        OnConflict::column(search_cursor::Column::Name)
-            .update_columns([
-                search_cursor::Column::Position,
-                search_cursor::Column::UpdatedAt,
-            ])
-            .to_owned(),
-    )
-    .exec_without_returning(db)
-    .await?;
-    Ok(())
-}
-
-enum Claim {
-    Ours(Option<i64>),
-    NotOurs,
 }
 
 #[cfg(test)]
