@@ -8,6 +8,9 @@
 //! Ranges are counted in UTF-16 code units, as JavaScript indexes strings: a frontend renders
 //! `snippet.slice(start, start + length)` as bold, and never parses markup. (Every Vietnamese
 //! letter is one code unit.)
+//!
+//! Over 300 lines: one matcher, whose word rules (prefix, typos, synonyms, joined words) must
+//! agree with each other and are tested together below.
 
 use unicode_normalization::char::is_combining_mark;
 

@@ -1,42 +1,24 @@
-//! Turning typed searches into tantivy queries.
-//!
-//! The first query word must match some searchable field (exactly, as a prefix when it is the
-//! last word being typed, with a typo when it is long enough, or split into words the index
-//! knows when it was typed without its spaces). The order mirrors Meilisearch's rules, so that
-//! both engines return the same products in the same order:
-//!
-//! 1. **words**: products with every word come first ([`Matching::All`]); then those with the
-//!    first word only, the more of the leading words the higher ([`Matching::Partial`]), as
-//!    Meilisearch's `last` matching strategy drops words from the end;
-//! 2. **typos**: a product that has every typed word without a typo comes before one that needs
-//!    a typo for some (Meilisearch's `typo` rule);
-//! 3. **name**: a product whose name holds every typed word (without typos) comes before one
-//!    that has some of them elsewhere;
-//! 4. **tone**: each word typed with its marks that the name has with the same marks (`mè`, not
-//!    `me`) raises it;
-//! 5. then the weighted text score (tantivy's BM25 over the fields, with phrase and tone bonuses).
-//!
-//! Within a group, tiers are constant scores far larger than any text score, so a lower tier
-//! never outweighs a higher one. Filters never score.
+//! The text part of a query: each typed word against the searchable fields, in ranking tiers.
 
-use std::{ops::Bound, sync::Arc};
+use std::sync::Arc;
 
 use tantivy::{
     Term,
     query::{
-        AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur,
-        PhrasePrefixQuery, PhraseQuery, Query, RangeQuery, TermQuery,
+        BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery,
+        PhraseQuery, Query, TermQuery,
     },
     schema::{Field, IndexRecordOption},
 };
 
-use super::{
+use super::filters::validity_filter;
+use crate::embedded::{
     lexicon::{self, Lexicon},
-    schema::{OutletFields, ProductFields, SYNONYM_WEIGHT},
-    validity_cache::{ValidityCache, ValidityFilter},
+    schema::ProductFields,
+    validity_cache::ValidityCache,
 };
 use crate::{
-    query::{EXPIRING_SOON_DAYS, OutletSearch, ProductFilters, Validity},
+    query::Validity,
     settings::{COMPLETION_MIN_PREFIX, SEARCH_MIN_PREFIX, typos_allowed},
     text,
 };
@@ -265,187 +247,6 @@ fn boost(q: impl Query, weight: f32) -> Box<dyn Query> {
     Box::new(BoostQuery::new(Box::new(q), weight))
 }
 
-fn filter(q: impl Query) -> (Occur, Box<dyn Query>) {
-    (
-        Occur::Must,
-        Box::new(ConstScoreQuery::new(Box::new(q), 0.0)),
-    )
-}
-
-fn any_of_text(field: Field, values: &[String]) -> BooleanQuery {
-    BooleanQuery::union(
-        values
-            .iter()
-            .map(|v| {
-                Box::new(TermQuery::new(
-                    Term::from_field_text(field, v),
-                    IndexRecordOption::Basic,
-                )) as Box<dyn Query>
-            })
-            .collect(),
-    )
-}
-
-fn range_i64(field: Field, lower: Bound<i64>, upper: Bound<i64>) -> RangeQuery {
-    let term = |v: i64| Term::from_field_i64(field, v);
-    RangeQuery::new(lower.map(term), upper.map(term))
-}
-
-fn state_is(f: &ProductFields, state: &str) -> TermQuery {
-    TermQuery::new(
-        Term::from_field_text(f.cert_state, state),
-        IndexRecordOption::Basic,
-    )
-}
-
-/// The clauses of the certification state, judged against `today`.
-fn validity(f: &ProductFields, validity: Validity, today: i64) -> Vec<(Occur, Box<dyn Query>)> {
-    let in_force = || {
-        vec![
-            filter(state_is(f, "CURRENT")),
-            filter(range_i64(
-                f.cert_issued_on,
-                Bound::Unbounded,
-                Bound::Included(today),
-            )),
-            filter(range_i64(
-                f.cert_expires_on,
-                Bound::Excluded(today),
-                Bound::Unbounded,
-            )),
-        ]
-    };
-    match validity {
-        Validity::Any => vec![],
-        Validity::Valid => in_force(),
-        Validity::ExpiringSoon => {
-            let mut clauses = in_force();
-            let limit = today + i64::from(EXPIRING_SOON_DAYS);
-            clauses.push(filter(range_i64(
-                f.cert_expires_on,
-                Bound::Unbounded,
-                Bound::Included(limit),
-            )));
-            clauses
-        }
-        Validity::Expired => vec![
-            filter(state_is(f, "CURRENT")),
-            filter(range_i64(
-                f.cert_expires_on,
-                Bound::Unbounded,
-                Bound::Included(today),
-            )),
-        ],
-        Validity::Revoked => vec![filter(state_is(f, "REVOKED"))],
-        Validity::None => {
-            let not_yet = BooleanQuery::new(vec![
-                (Occur::Must, Box::new(state_is(f, "CURRENT"))),
-                (
-                    Occur::Must,
-                    Box::new(range_i64(
-                        f.cert_issued_on,
-                        Bound::Excluded(today),
-                        Bound::Unbounded,
-                    )),
-                ),
-            ]);
-            vec![filter(BooleanQuery::union(vec![
-                Box::new(state_is(f, "NONE")),
-                Box::new(not_yet),
-            ]))]
-        }
-    }
-}
-
-/// The certification-state filter, its products kept per segment in `cache`; `None` for
-/// [`Validity::Any`].
-fn validity_filter(
-    f: &ProductFields,
-    cache: &Arc<ValidityCache>,
-    state: Validity,
-    today: i64,
-) -> Option<(Occur, Box<dyn Query>)> {
-    if state == Validity::Any {
-        return None;
-    }
-    let clauses = Box::new(BooleanQuery::new(validity(f, state, today)));
-    let filter = ValidityFilter::new(cache.clone(), state, today, clauses);
-    Some((Occur::Must, Box::new(filter)))
-}
-
-/// The whole product query: text (or everything) and every filter.
-pub fn product_query(
-    f: &ProductFields,
-    states: &Arc<ValidityCache>,
-    text: &str,
-    filters: &ProductFilters,
-    today: i64,
-    lexicon: &dyn Lexicon,
-    matching: Matching,
-) -> (Box<dyn Query>, bool) {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let mut fields: Vec<(Field, f32)> = f.text.clone();
-    fields.push((f.synonyms, SYNONYM_WEIGHT));
-    let target = TextTarget {
-        fields: &fields,
-        name: f.name,
-        tone: Some(f.tone),
-        name_tone: Some(f.name_tone),
-    };
-    let scoring = match text_query(text, &target, lexicon, matching) {
-        Some(q) => {
-            clauses.push((Occur::Must, q));
-            matching != Matching::FirstOnly
-        }
-        None => {
-            clauses.push((Occur::Must, Box::new(AllQuery)));
-            false
-        }
-    };
-    if !filters.province_codes.is_empty() {
-        clauses.push(filter(any_of_text(
-            f.province_code,
-            &filters.province_codes,
-        )));
-    }
-    if !filters.region_codes.is_empty() {
-        clauses.push(filter(any_of_text(f.region_code, &filters.region_codes)));
-    }
-    if !filters.category_codes.is_empty() {
-        clauses.push(filter(any_of_text(
-            f.category_codes,
-            &filters.category_codes,
-        )));
-    }
-    if !filters.producer_kinds.is_empty() {
-        clauses.push(filter(any_of_text(
-            f.producer_kind,
-            &filters.producer_kinds,
-        )));
-    }
-    if let Some(min) = filters.min_stars {
-        let term = |v: u64| Term::from_field_u64(f.stars, v);
-        clauses.push(filter(RangeQuery::new(
-            Bound::Included(term(u64::from(min.max(1)))),
-            Bound::Unbounded,
-        )));
-        clauses.push(filter(state_is(f, "CURRENT")));
-    }
-    if let Some(outlet) = filters.outlet_id {
-        let term = Term::from_field_u64(f.outlet_ids, outlet.max(0) as u64);
-        clauses.push(filter(TermQuery::new(term, IndexRecordOption::Basic)));
-    }
-    if let Some(since) = filters.updated_since {
-        clauses.push(filter(range_i64(
-            f.updated_at,
-            Bound::Included(since),
-            Bound::Unbounded,
-        )));
-    }
-    clauses.extend(validity_filter(f, states, filters.validity, today));
-    (Box::new(BooleanQuery::new(clauses)), scoring)
-}
-
 /// Valid products whose name holds every typed word: name completions. `None` when the text
 /// has no words.
 ///
@@ -511,30 +312,4 @@ pub fn name_query(
     }
     clauses.extend(validity_filter(f, states, Validity::Valid, today));
     Some(Box::new(BooleanQuery::new(clauses)))
-}
-
-/// The outlet query: text (or everything) and the filters.
-pub fn outlet_query(
-    f: &OutletFields,
-    search: &OutletSearch,
-    lexicon: &dyn Lexicon,
-) -> Box<dyn Query> {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let target = TextTarget {
-        fields: &f.text,
-        name: f.text[0].0,
-        tone: None,
-        name_tone: None,
-    };
-    match text_query(&search.text, &target, lexicon, Matching::All) {
-        Some(q) => clauses.push((Occur::Must, q)),
-        None => clauses.push((Occur::Must, Box::new(AllQuery))),
-    }
-    if !search.province_codes.is_empty() {
-        clauses.push(filter(any_of_text(f.province_code, &search.province_codes)));
-    }
-    if !search.kinds.is_empty() {
-        clauses.push(filter(any_of_text(f.kind, &search.kinds)));
-    }
-    Box::new(BooleanQuery::new(clauses))
 }
