@@ -2,6 +2,8 @@
 //!
 //! It is seeded by migration and never edited at run time, so it is read once at start-up:
 //! resolving a product's province, ward or category costs no SQL at all.
+//!
+//! Over 300 lines with its unit tests (about 100 of them).
 
 use std::collections::HashMap;
 

@@ -1,6 +1,9 @@
 //! Test harness: starts the real `ocop` application on a random port against a fresh database
 //! (a temporary SQLite file, or a fresh PostgreSQL database when `TEST_DATABASE_URL` is set)
 //! and talks to it over HTTP.
+//!
+//! Over 300 lines: the one harness every integration test uses (server, database, keys,
+//! requests).
 
 pub mod database;
 pub mod faulty_search;

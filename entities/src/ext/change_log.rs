@@ -10,6 +10,8 @@
 //! **Retention.** [`compact`] deletes the entries older than the retention window and records
 //! the highest deleted position in `catalogue_version.compacted_through`; [`after`] refuses a
 //! position behind it with [`LogError::ResyncRequired`] instead of leaving a silent gap.
+//!
+//! Over 300 lines: the log's write, read and compaction, which share its ordering rules.
 
 use std::fmt;
 

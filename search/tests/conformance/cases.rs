@@ -1,5 +1,7 @@
 //! The cases. Multi-word queries may, on Meilisearch, also return products that match only the
 //! first words (its `last` matching strategy); cases about them assert what comes first.
+//!
+//! Over 300 lines: a table of cases, one per ranking or filtering rule, run on both engines.
 
 use ocop_search::{FacetField, ProductFilters, SearchSort, Validity};
 

@@ -1,4 +1,6 @@
 //! A small catalogue of real OCOP products and outlets, with dates relative to [`TODAY`].
+//!
+//! Over 300 lines: data, one document per product and outlet.
 
 use ocop_search::{OutletDocument, ProductDocument, document::Day};
 

@@ -4,6 +4,8 @@
 //!
 //! Longer than most test files: the partner-sync scenario keeps its copy model (built from an
 //! export, updated from changes) beside the tests that use it.
+//!
+//! Over 300 lines: one test per guarantee of the log.
 
 use std::{collections::BTreeMap, sync::Arc, time::Duration};
 

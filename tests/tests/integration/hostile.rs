@@ -1,5 +1,7 @@
 //! Malformed and abusive requests: each gets the expected status and code, none gets a 500, and
 //! the database is the same afterwards.
+//!
+//! Over 300 lines: one test per kind of abuse, each short.
 
 use ocop_entities::{api_key::Role, audit_log, change_log};
 use ocop_tests::{TestApp, TestOptions, db_test, fixtures::day};

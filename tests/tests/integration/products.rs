@@ -1,4 +1,6 @@
 //! The product list: every filter, the sort orders and pagination.
+//!
+//! Over 300 lines: one test per filter and sort order.
 
 use std::collections::BTreeSet;
 

@@ -1,4 +1,6 @@
 //! Keys and roles: what each may and may not do.
+//!
+//! Over 300 lines: one test per role and right.
 
 use ocop_entities::{api_key::Role, outlet};
 use ocop_tests::{

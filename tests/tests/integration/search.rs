@@ -1,6 +1,8 @@
 //! Search through the whole application: the change log keeps the index in step with the database,
 //! the database decides what a hit shows, an engine outage loses nothing, and a rebuild never
 //! interrupts searches.
+//!
+//! Over 300 lines: one test per guarantee of the search path.
 
 use std::{
     sync::Arc,
@@ -141,7 +143,7 @@ async fn writes_while_the_engine_is_down_are_indexed_when_it_returns(app: TestAp
     // Anonymous callers learn that synchronisation fails, not why; an ADMIN sees the cause.
     assert_eq!(
         status["searchStatus"]["lastError"],
-        ocop_api::graphql::query::search::HIDDEN_CAUSE
+        ocop_api::graphql::types::search::HIDDEN_CAUSE
     );
     let admin = app
         .key(ocop_entities::api_key::Role::Admin, &[], None)

@@ -15,4 +15,5 @@ pub mod producer;
 pub mod product;
 pub mod reference;
 pub mod scalars;
+pub mod search;
 pub mod verification;

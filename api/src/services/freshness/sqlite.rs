@@ -20,6 +20,8 @@
 //! copies that differ, so it never matches. The `-shm` file read is the one SQLite uses: this
 //! reader's own connection stays open in WAL mode, and while any connection is open SQLite
 //! neither deletes nor re-creates that file.
+//!
+//! Over 300 lines with its unit tests (about 110 of them).
 
 use std::{
     fs::File,

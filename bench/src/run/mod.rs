@@ -1,13 +1,16 @@
 //! One benchmark run at one catalogue size: generate, import, export, reindex, start the real
 //! server as a child process, drive each scenario over HTTP, and measure the rest.
+//!
+//! Over 300 lines: [`at_size`] is the run's scenarios in order, each using what the ones before
+//! left (the database, the index, the running server and its warm caches).
+
+mod queries;
+mod server;
 
 use std::{
     collections::BTreeMap,
     fs::File,
     io::{BufReader, BufWriter},
-    path::Path,
-    process::{Child, Command, Stdio},
-    sync::Arc,
     time::{Duration, Instant},
 };
 
@@ -21,11 +24,6 @@ use ocop_api::{
     services::keys::{self, NewKey},
 };
 use ocop_entities::{api_key::Role, outlet, product};
-use ocop_search::{
-    ProductFilters, ProductSearch, SearchBackend, SearchSort,
-    embedded::EmbeddedBackend,
-    meili::{MeiliBackend, MeiliOptions},
-};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
@@ -36,6 +34,15 @@ use crate::{
     generate::{self, Spec},
     load::{self, Prepared, Stats, Workload},
 };
+
+use queries::{
+    OUTLET_SHELF, PRODUCT_DETAIL, PRODUCTS_PAGE, PRODUCTS_PAGE_FILTERED, SEARCH, SEARCH_PAGED,
+    STATISTICS, STATISTICS_FULL, SUGGEST, direct_search, meili_body, meili_direct, post,
+    urlencoding, zipf,
+};
+pub use queries::{QUERIES, TYPED, costliest_query};
+pub use server::{Engine, Server, start_server};
+use server::{cache_lookups, proc_status_mib, sql_statements};
 
 /// Options of a run.
 #[derive(Clone, Debug)]
@@ -104,317 +111,6 @@ pub struct SizeResult {
     pub rss_anon_mib: f64,
     /// Its file-backed resident memory (the mapped index and database), MiB.
     pub rss_file_mib: f64,
-}
-
-const PRODUCTS_PAGE: &str = "query($first: Int) { products(first: $first) { totalCount edges { node { id slug name stars certificationStatus category { code name } province { code name region { code } } ward { code name } producer { id name kind } currentCertification { stars expiresOn } updatedAt } } } }";
-const PRODUCT_DETAIL: &str = "query($slug: String!) { product(slug: $slug) { id slug name description story stars certificationStatus category { code name parent { code name } } province { code name } ward { code name } currentCertification { id stars score level issuingBody decisionNumber issuedOn expiresOn status } certifications { id stars issuedOn expiresOn status } producer { id name kind address ward { code name } province { code name } } listings { outlet { id slug name province { code name } } priceVnd inStock updatedAt } } }";
-const OUTLET_SHELF: &str = "query($slug: String!, $first: Int) { outlet(slug: $slug) { id slug name kind address openingHours phone location { lat lng } listings(first: $first) { totalCount edges { node { product { id slug name stars category { code } } priceVnd inStock updatedAt } } } } }";
-/// Products and producers by province × stars, as a provincial report asks.
-const STATISTICS: &str = "{ ocopStatistics(groupBy: [PROVINCE, STARS]) { rows { province { code name } stars products threeStars fourStars fiveStars producers } } }";
-/// The same with the certificates issued, expired and revoked this year.
-const STATISTICS_FULL: &str = "{ ocopStatistics(groupBy: [PROVINCE, STARS]) { rows { province { code name } stars products threeStars fourStars fiveStars producers certificatesIssued certificatesExpired certificatesRevoked } } }";
-/// A products page of one province and a minimum of stars.
-const PRODUCTS_PAGE_FILTERED: &str = "query($first: Int, $filter: ProductFilter) { products(first: $first, filter: $filter) { totalCount edges { node { id slug name stars certificationStatus category { code name } province { code name } producer { id name kind } } } } }";
-/// A page of search results, as a buyer pages through them.
-const SEARCH_PAGED: &str = "query($q: String!, $filter: ProductFilter, $page: Int) { searchProducts(query: $q, filter: $filter, page: $page, pageSize: 20) { totalHits hits { product { id slug name stars province { code name } } } facets { field values { value label count } } } }";
-const SEARCH: &str = "query($q: String!, $filter: ProductFilter) { searchProducts(query: $q, filter: $filter, pageSize: 20) { totalHits hits { product { id slug name stars province { code name } category { code name } producer { name } } } facets { field values { value label count } } } }";
-
-/// Realistic buyer queries: accented, accent-free, half-typed, with filters.
-pub const QUERIES: &[(&str, Option<&str>)] = &[
-    ("nước mắm", None),
-    ("nuoc mam", None),
-    ("nuoc ma", None),
-    ("mật ong", Some("TDMNPB")),
-    ("mat ong bac ha", None),
-    ("chè shan tuyết", None),
-    ("tra hoa vang", Some("DBSH")),
-    ("gạo st25", None),
-    ("keo dua", Some("DBSCL")),
-    ("cà phê", Some("DHNTB_TN")),
-    ("ca phe rang", None),
-    ("rượu", None),
-    ("ngoc trai", None),
-    ("miến dong", None),
-    ("bưởi da xanh", None),
-    ("nem chua", None),
-    ("chả mực", Some("DBSH")),
-    ("yen sao", None),
-    ("tinh dầu", None),
-    ("gốm", None),
-    ("", Some("BTB")),
-    ("dừa", None),
-    ("tra", None),
-    ("hat dieu", None),
-];
-
-/// What a buyer types, letter by letter, into the search box: each prefix asks for completions.
-pub const TYPED: &[&str] = &[
-    "nước mắm phú quốc",
-    "mat ong rung",
-    "tra shan tuyet",
-    "ca phe",
-    "ngoc trai",
-    "gao st25",
-    "thanh hoa",
-    "keo dua ben tre",
-];
-
-/// The completions query of the search box.
-const SUGGEST: &str =
-    "query($p: String!) { suggest(prefix: $p) { kind text code ranges { start length } } }";
-
-/// The `i`-th search of [`QUERIES`], as the engine gets it.
-fn direct_search(i: usize, today: ocop_search::document::Day) -> ProductSearch {
-    let (q, region) = QUERIES[i % QUERIES.len()];
-    ProductSearch {
-        text: q.to_owned(),
-        filters: ProductFilters {
-            region_codes: region.map(|r| vec![r.to_owned()]).unwrap_or_default(),
-            ..ProductFilters::default()
-        },
-        sort: SearchSort::Relevance,
-        page: 1,
-        page_size: 20,
-        today,
-    }
-}
-
-/// An HTTP client, the search URL of the products index and the key, for plain requests to
-/// Meilisearch.
-fn meili_direct(options: &MeiliOptions) -> anyhow::Result<(reqwest::Client, String, String)> {
-    let url = format!(
-        "{}/indexes/{}products/search",
-        options.url.trim_end_matches('/'),
-        options.index_prefix
-    );
-    let key = options.api_key.clone().unwrap_or_default();
-    Ok((reqwest::Client::builder().build()?, url, key))
-}
-
-/// The body of the `i`-th search of [`QUERIES`] sent straight to Meilisearch: the query the
-/// backend sends for it (its broad query when it sends two), with the same filter and facets.
-fn meili_body(i: usize, today: ocop_search::document::Day) -> serde_json::Value {
-    let search = direct_search(i, today);
-    json!({
-        "q": ocop_search::meili::query_string(&search.text),
-        "filter": ocop_search::meili::filter::products(&search.filters, i64::from(today)),
-        "facets": ocop_search::settings::PRODUCT_FACETS,
-        "page": 1,
-        "hitsPerPage": 20,
-        "matchingStrategy": "last",
-        "attributesToRetrieve": ["id"],
-    })
-}
-
-/// `text` percent-encoded for a URL's query string.
-fn urlencoding(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-fn post(query: &str, variables: serde_json::Value) -> Prepared {
-    Prepared::Post(json!({"query": query, "variables": variables}).to_string())
-}
-
-/// The costliest query the default limits allow: many pages of products with their relations.
-pub fn costliest_query() -> String {
-    let page = "products(first: 100) { edges { node { slug name stars category { code name } province { code name } producer { name kind } } } }";
-    format!(
-        "{{ {} }}",
-        (0..7)
-            .map(|i| format!("p{i}: {page}"))
-            .collect::<Vec<_>>()
-            .join(" ")
-    )
-}
-
-/// A benchmarked server process, stopped with SIGTERM when dropped.
-pub struct Server {
-    /// The process.
-    pub child: Child,
-    /// `http://127.0.0.1:<port>`.
-    pub base: String,
-    /// Where its `/metrics` listener is.
-    pub metrics: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .arg("-TERM")
-            .arg(self.child.id().to_string())
-            .status();
-        let _ = self.child.wait();
-    }
-}
-
-/// A line of `/proc/PID/status` (`VmHWM`, `RssAnon`, `RssFile`…), MiB.
-fn proc_status_mib(pid: u32, field: &str) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with(field) && l[field.len()..].starts_with(':'))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
-/// The response cache's hits and misses so far, from the server's `/metrics`.
-async fn cache_lookups(metrics: &str) -> anyhow::Result<(f64, f64)> {
-    let text = reqwest::get(metrics).await?.text().await?;
-    let count = |result: &str| {
-        text.lines()
-            .find(|l| {
-                l.starts_with("ocop_response_cache_total")
-                    && l.contains(&format!("result=\"{result}\""))
-            })
-            .and_then(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    Ok((count("hit"), count("miss")))
-}
-
-/// `draws` requests out of `distinct`, the k-th most popular drawn with weight 1/k (Zipf,
-/// exponent 1), in a seeded shuffle of popularity.
-fn zipf(mut distinct: Vec<Prepared>, draws: usize, seed: u64) -> Vec<Prepared> {
-    let mut rng = StdRng::seed_from_u64(seed);
-    for i in (1..distinct.len()).rev() {
-        distinct.swap(i, rng.random_range(0..=i));
-    }
-    let mut cumulative = Vec::with_capacity(distinct.len());
-    let mut total = 0.0;
-    for k in 1..=distinct.len() {
-        total += 1.0 / k as f64;
-        cumulative.push(total);
-    }
-    (0..draws)
-        .map(|_| {
-            let x = rng.random_range(0.0..total);
-            distinct[cumulative.partition_point(|c| *c < x)].clone()
-        })
-        .collect()
-}
-
-/// The search engine of a run: the embedded index in the data directory, or Meilisearch
-/// (with indexes of its own) when `MEILI_URL` is set.
-pub enum Engine {
-    Embedded(std::path::PathBuf),
-    Meili(MeiliOptions),
-}
-
-impl Engine {
-    fn choose(data_dir: &Path, products: usize) -> Self {
-        match std::env::var("MEILI_URL").ok().filter(|u| !u.is_empty()) {
-            Some(url) => {
-                let mut options = MeiliOptions::new(
-                    url,
-                    std::env::var("MEILI_MASTER_KEY")
-                        .ok()
-                        .filter(|k| !k.is_empty()),
-                );
-                options.index_prefix = format!("bench_{products}_");
-                Self::Meili(options)
-            }
-            None => Self::Embedded(data_dir.join("index")),
-        }
-    }
-
-    fn open(&self) -> anyhow::Result<Arc<dyn SearchBackend>> {
-        Ok(match self {
-            Self::Embedded(dir) => Arc::new(EmbeddedBackend::open(dir)?),
-            Self::Meili(options) => Arc::new(MeiliBackend::new(options.clone())?),
-        })
-    }
-
-    /// The environment that makes the server use this engine (`MEILI_URL` and its key are
-    /// inherited).
-    fn env(&self) -> Vec<(&'static str, String)> {
-        match self {
-            Self::Embedded(_) => Vec::new(),
-            Self::Meili(options) => vec![("OCOP_MEILI_INDEX_PREFIX", options.index_prefix.clone())],
-        }
-    }
-}
-
-/// Starts a server on `data_dir` with `extra` environment and waits until it is ready.
-pub async fn start_server(
-    data_dir: &Path,
-    engine: &Engine,
-    extra: &[(&str, String)],
-) -> anyhow::Result<Server> {
-    let free_port = || -> std::io::Result<u16> {
-        Ok(std::net::TcpListener::bind("127.0.0.1:0")?
-            .local_addr()?
-            .port())
-    };
-    let (port, metrics_port) = (free_port()?, free_port()?);
-    let exe = std::env::current_exe()?;
-    let child = Command::new(exe)
-        .arg("serve-child")
-        .env("OCOP_DATA_DIR", data_dir)
-        .env("OCOP_LISTEN", format!("127.0.0.1:{port}"))
-        .env("OCOP_METRICS_LISTEN", format!("127.0.0.1:{metrics_port}"))
-        .env("OCOP_DEMO", "false")
-        .env("OCOP_ENV", "production")
-        .env("OCOP_EXPOSE_SQL_COUNT", "true")
-        .env("OCOP_BENCH_ROUTES", "true")
-        .env("OCOP_LIMITS__PARTNER_PER_SECOND", "1000000")
-        .env("OCOP_LIMITS__PARTNER_BURST", "1000000")
-        .env("OCOP_LIMITS__KEY_PER_SECOND", "1000000")
-        .env("OCOP_LIMITS__KEY_BURST", "1000000")
-        .env("RUST_LOG", "warn")
-        .envs(engine.env())
-        .envs(extra.iter().map(|(k, v)| (*k, v.as_str())))
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .context("cannot start the server")?;
-    let base = format!("http://127.0.0.1:{port}");
-    let server = Server {
-        child,
-        base,
-        metrics: format!("http://127.0.0.1:{metrics_port}/metrics"),
-    };
-    let client = reqwest::Client::new();
-    for _ in 0..600 {
-        if client
-            .get(format!("{}/ready", server.base))
-            .send()
-            .await
-            .is_ok_and(|r| r.status() == 200)
-        {
-            return Ok(server);
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    anyhow::bail!("the server did not become ready")
-}
-
-async fn sql_statements(
-    base: &str,
-    key: &str,
-    query: &str,
-    variables: serde_json::Value,
-) -> anyhow::Result<u64> {
-    let r = reqwest::Client::new()
-        .post(format!("{base}/graphql"))
-        .bearer_auth(key)
-        .json(&json!({"query": query, "variables": variables}))
-        .send()
-        .await?;
-    let n = r
-        .headers()
-        .get("x-ocop-sql-statements")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse().ok());
-    let body: serde_json::Value = r.json().await?;
-    anyhow::ensure!(body.get("errors").is_none(), "{body}");
-    n.context("the server reports SQL statements")
 }
 
 /// Runs every measurement at one size.
