@@ -8,6 +8,7 @@ pub mod listings;
 pub mod outlets;
 pub mod producers;
 pub mod products;
+pub mod record;
 pub mod unit_of_work;
 
 pub use unit_of_work::UnitOfWork;

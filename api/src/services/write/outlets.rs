@@ -6,19 +6,16 @@ use ocop_entities::{
     listing,
     outlet::{self, OutletKind, OutletStatus},
 };
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use super::{
-    ARGUMENT_EXPECTED, INPUT_EXPECTED, UnitOfWork, Writer, check::Check, free_slug, set_place,
-    update_unless_stale,
+    ARGUMENT_EXPECTED, INPUT_EXPECTED, UnitOfWork, Writer, check::Check, record, set_place,
 };
 use crate::{
     clock,
     domain::{GeoPoint, Phone, text::limits},
     error::{AppError, AppResult},
-    services::audit::{self, Entry, snapshot},
+    services::audit::{self},
 };
 
 /// The fields of an outlet; on update, `None` leaves a field as it is and an empty string
@@ -127,24 +124,8 @@ pub async fn create(w: Writer<'_>, f: OutletFields) -> AppResult<outlet::Model> 
     }
     let name = c.finish_with(f.name.clone())?;
     let mut work = UnitOfWork::begin(w).await?;
-    model.slug = Set(free_slug::<_, outlet::Entity>(
-        work.txn(),
-        outlet::Column::Slug,
-        f.slug.as_deref(),
-        &name,
-        None,
-    )
-    .await?);
-    let created = model.insert(work.txn()).await?;
-    work.audit(Entry {
-        entity_type: audit::Subject::Outlet,
-        entity_id: created.id,
-        operation: audit::Operation::Create,
-        province: Some(&created.province_code),
-        before: None,
-        after: snapshot(&created),
-    })
-    .await?;
+    let created =
+        record::insert::<outlet::Entity>(&mut work, model, f.slug.as_deref(), &name).await?;
     work.commit(&[Change::outlet(created.id, ChangeOp::Created)])
         .await?;
     Ok(created)
@@ -180,35 +161,14 @@ pub async fn update(
     }
     c.finish()?;
     let mut work = UnitOfWork::begin(w).await?;
-    if f.slug.is_some() {
-        let name = f.name.as_deref().unwrap_or(&current.name);
-        model.slug = Set(free_slug::<_, outlet::Entity>(
-            work.txn(),
-            outlet::Column::Slug,
-            f.slug.as_deref(),
-            name,
-            Some((outlet::Column::Id, id)),
-        )
-        .await?);
-    }
-    let updated = update_unless_stale::<outlet::Entity, _>(
-        work.txn(),
+    let updated = record::save::<outlet::Entity>(
+        &mut work,
+        &current,
         model,
-        (outlet::Column::Id, outlet::Column::UpdatedAt),
-        id,
         Some((expected_updated_at, INPUT_EXPECTED)),
-        current.updated_at,
-        "outlet",
+        f.slug.as_deref(),
+        audit::Operation::Update,
     )
-    .await?;
-    work.audit(Entry {
-        entity_type: audit::Subject::Outlet,
-        entity_id: id,
-        operation: audit::Operation::Update,
-        province: Some(&updated.province_code),
-        before: snapshot(&current),
-        after: snapshot(&updated),
-    })
     .await?;
     work.commit(&[Change::outlet(id, ChangeOp::Updated)])
         .await?;
@@ -230,24 +190,14 @@ pub async fn archive(
         updated_at: Set(clock::now()),
         ..Default::default()
     };
-    let updated = update_unless_stale::<outlet::Entity, _>(
-        work.txn(),
+    let updated = record::save::<outlet::Entity>(
+        &mut work,
+        &current,
         model,
-        (outlet::Column::Id, outlet::Column::UpdatedAt),
-        id,
         expected_updated_at.map(|t| (t, ARGUMENT_EXPECTED)),
-        current.updated_at,
-        "outlet",
+        None,
+        audit::Operation::Archive,
     )
-    .await?;
-    work.audit(Entry {
-        entity_type: audit::Subject::Outlet,
-        entity_id: id,
-        operation: audit::Operation::Archive,
-        province: Some(&updated.province_code),
-        before: snapshot(&current),
-        after: snapshot(&updated),
-    })
     .await?;
     // The outlet leaves the products' documents (outlet filter).
     let listed: Vec<i64> = listing::Entity::find()

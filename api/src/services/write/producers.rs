@@ -6,17 +6,16 @@ use ocop_entities::{
     producer,
     producer::ProducerKind,
 };
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+use sea_orm::{ActiveValue::Set, EntityTrait};
 
 use super::{
-    INPUT_EXPECTED, UnitOfWork, Writer, check::Check, free_slug, products_of_producer, set_place,
-    update_unless_stale,
+    INPUT_EXPECTED, UnitOfWork, Writer, check::Check, products_of_producer, record, set_place,
 };
 use crate::{
     clock,
     domain::{Email, Phone, TaxCode, text::limits},
     error::{AppError, AppResult},
-    services::audit::{self, Entry, snapshot},
+    services::audit::{self},
 };
 
 /// The fields of a producer; on update, `None` leaves a field as it is and an empty string
@@ -127,24 +126,8 @@ pub async fn create(w: Writer<'_>, f: ProducerFields) -> AppResult<producer::Mod
     }
     let name = c.finish_with(f.name.clone())?;
     let mut work = UnitOfWork::begin(w).await?;
-    model.slug = Set(free_slug::<_, producer::Entity>(
-        work.txn(),
-        producer::Column::Slug,
-        f.slug.as_deref(),
-        &name,
-        None,
-    )
-    .await?);
-    let created = model.insert(work.txn()).await?;
-    work.audit(Entry {
-        entity_type: audit::Subject::Producer,
-        entity_id: created.id,
-        operation: audit::Operation::Create,
-        province: Some(&created.province_code),
-        before: None,
-        after: snapshot(&created),
-    })
-    .await?;
+    let created =
+        record::insert::<producer::Entity>(&mut work, model, f.slug.as_deref(), &name).await?;
     work.commit(&[Change::new(
         ChangeKind::Producer,
         created.id,
@@ -180,35 +163,14 @@ pub async fn update(
     }
     c.finish()?;
     let mut work = UnitOfWork::begin(w).await?;
-    if f.slug.is_some() {
-        let name = f.name.as_deref().unwrap_or(&current.name);
-        model.slug = Set(free_slug::<_, producer::Entity>(
-            work.txn(),
-            producer::Column::Slug,
-            f.slug.as_deref(),
-            name,
-            Some((producer::Column::Id, id)),
-        )
-        .await?);
-    }
-    let updated = update_unless_stale::<producer::Entity, _>(
-        work.txn(),
+    let updated = record::save::<producer::Entity>(
+        &mut work,
+        &current,
         model,
-        (producer::Column::Id, producer::Column::UpdatedAt),
-        id,
         Some((expected_updated_at, INPUT_EXPECTED)),
-        current.updated_at,
-        "producer",
+        f.slug.as_deref(),
+        audit::Operation::Update,
     )
-    .await?;
-    work.audit(Entry {
-        entity_type: audit::Subject::Producer,
-        entity_id: id,
-        operation: audit::Operation::Update,
-        province: Some(&updated.province_code),
-        before: snapshot(&current),
-        after: snapshot(&updated),
-    })
     .await?;
     // Producer names and kinds are in the products' search documents.
     let change = Change::new(ChangeKind::Producer, id, ChangeOp::Updated)

@@ -7,17 +7,16 @@ use ocop_entities::{
     producer,
     product::{self, CertState, ProductStatus},
 };
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+use sea_orm::{ActiveValue::Set, EntityTrait};
 
 use super::{
-    ARGUMENT_EXPECTED, INPUT_EXPECTED, UnitOfWork, Writer, check::Check, free_slug, set_place,
-    update_unless_stale,
+    ARGUMENT_EXPECTED, INPUT_EXPECTED, UnitOfWork, Writer, check::Check, record, set_place,
 };
 use crate::{
     clock,
     domain::{Vnd, text::limits},
     error::{AppError, AppResult},
-    services::audit::{self, Entry, snapshot},
+    services::audit::{self},
 };
 
 /// The fields of a product; on update, `None` leaves a field as it is and an empty string
@@ -180,24 +179,8 @@ pub async fn create(w: Writer<'_>, f: ProductFields) -> AppResult<product::Model
     }
     let name = c.finish_with(f.name.clone())?;
     let mut work = UnitOfWork::begin(w).await?;
-    model.slug = Set(free_slug::<_, product::Entity>(
-        work.txn(),
-        product::Column::Slug,
-        f.slug.as_deref(),
-        &name,
-        None,
-    )
-    .await?);
-    let created = model.insert(work.txn()).await?;
-    work.audit(Entry {
-        entity_type: audit::Subject::Product,
-        entity_id: created.id,
-        operation: audit::Operation::Create,
-        province: Some(&created.province_code),
-        before: None,
-        after: snapshot(&created),
-    })
-    .await?;
+    let created =
+        record::insert::<product::Entity>(&mut work, model, f.slug.as_deref(), &name).await?;
     work.commit(&[Change::product(created.id, ChangeOp::Created)])
         .await?;
     Ok(created)
@@ -272,51 +255,26 @@ pub async fn archive(
 async fn write(
     w: Writer<'_>,
     current: &product::Model,
-    mut model: product::ActiveModel,
+    model: product::ActiveModel,
     expected_updated_at: Option<(DateTime<Utc>, &'static str)>,
     slug: Option<&str>,
     operation: audit::Operation,
 ) -> AppResult<product::Model> {
-    let id = current.id;
     let mut work = UnitOfWork::begin(w).await?;
-    if slug.is_some() {
-        let name = match &model.name {
-            sea_orm::ActiveValue::Set(n) => n.clone(),
-            _ => current.name.clone(),
-        };
-        model.slug = Set(free_slug::<_, product::Entity>(
-            work.txn(),
-            product::Column::Slug,
-            slug,
-            &name,
-            Some((product::Column::Id, id)),
-        )
-        .await?);
-    }
-    let updated = update_unless_stale::<product::Entity, _>(
-        work.txn(),
+    let updated = record::save::<product::Entity>(
+        &mut work,
+        current,
         model,
-        (product::Column::Id, product::Column::UpdatedAt),
-        id,
         expected_updated_at,
-        current.updated_at,
-        "product",
-    )
-    .await?;
-    work.audit(Entry {
-        entity_type: audit::Subject::Product,
-        entity_id: id,
+        slug,
         operation,
-        province: Some(&updated.province_code),
-        before: snapshot(current),
-        after: snapshot(&updated),
-    })
+    )
     .await?;
     let op = if operation == audit::Operation::Archive {
         ChangeOp::Archived
     } else {
         ChangeOp::Updated
     };
-    work.commit(&[Change::product(id, op)]).await?;
+    work.commit(&[Change::product(current.id, op)]).await?;
     Ok(updated)
 }
