@@ -14,7 +14,7 @@ use super::{
 use crate::{
     clock,
     domain::{GeoPoint, Phone, text::limits},
-    error::{AppError, AppResult},
+    error::AppResult,
     services::audit::{self},
 };
 
@@ -119,23 +119,15 @@ pub async fn create(w: Writer<'_>, f: OutletFields) -> AppResult<outlet::Model> 
         ..Default::default()
     };
     apply(&mut c, &mut model, &f);
-    if let Set(province) = &model.province_code {
-        w.caller.require_province(province)?;
-    }
-    let name = c.finish_with(f.name.clone())?;
+    record::ready::<outlet::Entity>(&w, c, &model, None)?;
+    // Checked as required.
+    let name = f.name.clone().unwrap_or_default();
     let mut work = UnitOfWork::begin(w).await?;
     let created =
         record::insert::<outlet::Entity>(&mut work, model, f.slug.as_deref(), &name).await?;
     work.commit(&[Change::outlet(created.id, ChangeOp::Created)])
         .await?;
     Ok(created)
-}
-
-async fn current(w: &Writer<'_>, id: i64) -> AppResult<outlet::Model> {
-    outlet::Entity::find_by_id(id)
-        .one(w.db)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("no outlet {id}")))
 }
 
 /// Updates an outlet if nobody changed it since `expected_updated_at`.
@@ -146,7 +138,7 @@ pub async fn update(
     expected_updated_at: DateTime<Utc>,
     f: OutletFields,
 ) -> AppResult<outlet::Model> {
-    let current = current(&w, id).await?;
+    let current = record::find::<outlet::Entity>(&w, id).await?;
     w.caller.require_province(&current.province_code)?;
     let mut c = Check::input(w.reference);
     let mut model = outlet::ActiveModel {
@@ -154,12 +146,7 @@ pub async fn update(
         ..Default::default()
     };
     apply(&mut c, &mut model, &f);
-    if let Set(province) = &model.province_code
-        && province != &current.province_code
-    {
-        w.caller.require_province(province)?;
-    }
-    c.finish()?;
+    record::ready::<outlet::Entity>(&w, c, &model, Some(&current))?;
     let mut work = UnitOfWork::begin(w).await?;
     let updated = record::save::<outlet::Entity>(
         &mut work,
@@ -182,7 +169,7 @@ pub async fn archive(
     id: i64,
     expected_updated_at: Option<DateTime<Utc>>,
 ) -> AppResult<outlet::Model> {
-    let current = current(&w, id).await?;
+    let current = record::find::<outlet::Entity>(&w, id).await?;
     w.caller.require_province(&current.province_code)?;
     let mut work = UnitOfWork::begin(w).await?;
     let model = outlet::ActiveModel {

@@ -6,7 +6,7 @@ use ocop_entities::{
     producer,
     producer::ProducerKind,
 };
-use sea_orm::{ActiveValue::Set, EntityTrait};
+use sea_orm::ActiveValue::Set;
 
 use super::{
     INPUT_EXPECTED, UnitOfWork, Writer, check::Check, products_of_producer, record, set_place,
@@ -14,7 +14,7 @@ use super::{
 use crate::{
     clock,
     domain::{Email, Phone, TaxCode, text::limits},
-    error::{AppError, AppResult},
+    error::AppResult,
     services::audit::{self},
 };
 
@@ -121,10 +121,9 @@ pub async fn create(w: Writer<'_>, f: ProducerFields) -> AppResult<producer::Mod
         ..Default::default()
     };
     apply(&mut c, &mut model, &f);
-    if let Set(province) = &model.province_code {
-        w.caller.require_province(province)?;
-    }
-    let name = c.finish_with(f.name.clone())?;
+    record::ready::<producer::Entity>(&w, c, &model, None)?;
+    // Checked as required.
+    let name = f.name.clone().unwrap_or_default();
     let mut work = UnitOfWork::begin(w).await?;
     let created =
         record::insert::<producer::Entity>(&mut work, model, f.slug.as_deref(), &name).await?;
@@ -145,10 +144,7 @@ pub async fn update(
     expected_updated_at: DateTime<Utc>,
     f: ProducerFields,
 ) -> AppResult<producer::Model> {
-    let current = producer::Entity::find_by_id(id)
-        .one(w.db)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("no producer {id}")))?;
+    let current = record::find::<producer::Entity>(&w, id).await?;
     w.caller.require_province(&current.province_code)?;
     let mut c = Check::input(w.reference);
     let mut model = producer::ActiveModel {
@@ -156,12 +152,7 @@ pub async fn update(
         ..Default::default()
     };
     apply(&mut c, &mut model, &f);
-    if let Set(province) = &model.province_code
-        && province != &current.province_code
-    {
-        w.caller.require_province(province)?;
-    }
-    c.finish()?;
+    record::ready::<producer::Entity>(&w, c, &model, Some(&current))?;
     let mut work = UnitOfWork::begin(w).await?;
     let updated = record::save::<producer::Entity>(
         &mut work,

@@ -15,7 +15,7 @@ use super::{
 use crate::{
     clock,
     domain::{Vnd, text::limits},
-    error::{AppError, AppResult},
+    error::AppResult,
     services::audit::{self},
 };
 
@@ -174,23 +174,15 @@ pub async fn create(w: Writer<'_>, f: ProductFields) -> AppResult<product::Model
         ..Default::default()
     };
     apply(&w, &mut c, &mut model, &f, None).await?;
-    if let Set(province) = &model.province_code {
-        w.caller.require_province(province)?;
-    }
-    let name = c.finish_with(f.name.clone())?;
+    record::ready::<product::Entity>(&w, c, &model, None)?;
+    // Checked as required.
+    let name = f.name.clone().unwrap_or_default();
     let mut work = UnitOfWork::begin(w).await?;
     let created =
         record::insert::<product::Entity>(&mut work, model, f.slug.as_deref(), &name).await?;
     work.commit(&[Change::product(created.id, ChangeOp::Created)])
         .await?;
     Ok(created)
-}
-
-async fn current(w: &Writer<'_>, id: i64) -> AppResult<product::Model> {
-    product::Entity::find_by_id(id)
-        .one(w.db)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("no product {id}")))
 }
 
 /// Updates a product if nobody changed it since `expected_updated_at`.
@@ -201,7 +193,7 @@ pub async fn update(
     expected_updated_at: DateTime<Utc>,
     f: ProductFields,
 ) -> AppResult<product::Model> {
-    let current = current(&w, id).await?;
+    let current = record::find::<product::Entity>(&w, id).await?;
     w.caller.require_province(&current.province_code)?;
     let mut c = Check::input(w.reference);
     let mut model = product::ActiveModel {
@@ -209,12 +201,7 @@ pub async fn update(
         ..Default::default()
     };
     apply(&w, &mut c, &mut model, &f, Some(&current)).await?;
-    if let Set(province) = &model.province_code
-        && province != &current.province_code
-    {
-        w.caller.require_province(province)?;
-    }
-    c.finish()?;
+    record::ready::<product::Entity>(&w, c, &model, Some(&current))?;
     write(
         w,
         &current,
@@ -233,7 +220,7 @@ pub async fn archive(
     id: i64,
     expected_updated_at: Option<DateTime<Utc>>,
 ) -> AppResult<product::Model> {
-    let current = current(&w, id).await?;
+    let current = record::find::<product::Entity>(&w, id).await?;
     w.caller.require_province(&current.province_code)?;
     let model = product::ActiveModel {
         status: Set(ProductStatus::Archived),

@@ -5,12 +5,14 @@
 
 use chrono::{DateTime, Utc};
 use ocop_entities::{outlet, producer, product};
-use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, PrimaryKeyTrait, Value};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue, EntityTrait, IntoActiveModel, PrimaryKeyTrait, Value,
+};
 use serde::Serialize;
 
-use super::{UnitOfWork, free_slug, update_unless_stale};
+use super::{UnitOfWork, Writer, check::Check, free_slug, update_unless_stale};
 use crate::{
-    error::AppResult,
+    error::{AppError, AppResult},
     services::audit::{self, Entry, snapshot},
 };
 
@@ -27,6 +29,8 @@ where
     fn slug_column() -> Self::Column;
     /// The id column.
     fn id_column() -> Self::Column;
+    /// The province column.
+    fn province_column() -> Self::Column;
     /// The `updated_at` column.
     fn updated_at_column() -> Self::Column;
     /// The id of a row.
@@ -48,6 +52,9 @@ macro_rules! record {
             fn id_column() -> Self::Column {
                 $entity::Column::Id
             }
+            fn province_column() -> Self::Column {
+                $entity::Column::ProvinceCode
+            }
             fn updated_at_column() -> Self::Column {
                 $entity::Column::UpdatedAt
             }
@@ -67,6 +74,41 @@ macro_rules! record {
 record!(producer, Producer);
 record!(product, Product);
 record!(outlet, Outlet);
+
+/// Row `id`, or `NOT_FOUND`.
+pub async fn find<E>(w: &Writer<'_>, id: i64) -> AppResult<E::Model>
+where
+    E: Record,
+    E::Model: Serialize,
+    <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<i64>,
+{
+    E::find_by_id(id)
+        .one(w.db)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no {} {id}", E::WHAT)))
+}
+
+/// What a create or an update checks before it writes: the caller may write in the province
+/// the record would be in (a record moved to another province needs that one too), and the
+/// input has no problem.
+pub fn ready<E>(
+    w: &Writer<'_>,
+    c: Check<'_>,
+    model: &E::ActiveModel,
+    current: Option<&E::Model>,
+) -> AppResult<()>
+where
+    E: Record,
+    E::Model: Serialize,
+    E::ActiveModel: ActiveModelTrait<Entity = E>,
+{
+    if let ActiveValue::Set(Value::String(Some(province))) = model.get(E::province_column())
+        && current.is_none_or(|row| E::province(row) != province.as_str())
+    {
+        w.caller.require_province(&province)?;
+    }
+    c.finish()
+}
 
 /// Inserts `model` under a free slug (`given`, or made from `name`) and audits its creation.
 pub async fn insert<E>(
