@@ -250,3 +250,30 @@ async fn archive_revoke_and_set_listing_refuse_a_stale_expected_updated_at() {
         ocop_entities::product::ProductStatus::Archived
     );
 }
+
+#[tokio::test]
+async fn an_imported_record_and_an_input_break_a_rule_with_the_same_message() {
+    let h = Harness::new().await;
+    let admin = h.caller(Role::Admin, &[]).await;
+    let refused = producers::create(h.writer(&admin), fields("call me")).await;
+    let Err(AppError::BadInput { message, .. }) = refused else {
+        panic!("{refused:?}");
+    };
+    let record = r#"{"type":"producer","slug":"mat-ong-bai-chay","name":"Cơ sở Mật ong Bãi Cháy","kind":"HOUSEHOLD","wardCode":"06673","phone":"call me"}"#;
+    let imported = crate::interchange::import(
+        &h.db,
+        &h.reference,
+        record.as_bytes(),
+        crate::interchange::import::Progress::Hidden,
+        "test",
+    )
+    .await;
+    let Err(crate::interchange::ImportError::Invalid(errors)) = imported else {
+        panic!("{imported:?}");
+    };
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(
+        (errors[0].field.as_str(), &errors[0].reason),
+        ("phone", &message)
+    );
+}

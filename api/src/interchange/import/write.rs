@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use indicatif::ProgressBar;
 use ocop_entities::{
-    StringList, certification,
+    certification,
     ext::change_log::{Change, ChangeKind, ChangeOp},
     listing, outlet, producer, product, verification_code,
 };
@@ -34,21 +34,8 @@ pub(super) async fn write<C: ConnectionTrait>(
     let mut new_producers = Vec::new();
     for p in parsed.producers {
         let id = existing.producers.get(&p.slug).copied();
-        let mut model = producer::ActiveModel {
-            id: id.map_or(NotSet, Set),
-            slug: Set(p.slug),
-            name: Set(p.name),
-            kind: Set(p.kind),
-            ward_code: Set(p.ward_code),
-            province_code: Set(p.province_code),
-            address: Set(p.address),
-            representative: Set(p.representative),
-            phone: Set(p.phone),
-            email: Set(p.email),
-            tax_code: Set(p.tax_code),
-            created_at: Set(p.created_at.unwrap_or(now)),
-            updated_at: Set(p.updated_at.unwrap_or(now)),
-        };
+        let mut model = p.row;
+        model.id = id.map_or(NotSet, Set);
         bar.inc(1);
         if id.is_some() {
             if p.created_at.is_none() {
@@ -101,31 +88,9 @@ pub(super) async fn write<C: ConnectionTrait>(
     let mut replaced = Vec::new();
     for p in parsed.products {
         let id = existing.products.get(&p.slug).copied();
-        let summary = p.summary;
-        let mut model = product::ActiveModel {
-            id: id.map_or(NotSet, Set),
-            sort_name: Set(ocop_search::text::fold(&p.name)),
-            slug: Set(p.slug.clone()),
-            name: Set(p.name),
-            description: Set(p.description),
-            story: Set(p.story),
-            category_code: Set(p.category_code),
-            producer_id: Set(producer_ids[&p.producer]),
-            ward_code: Set(p.ward_code),
-            province_code: Set(p.province_code),
-            images: Set(StringList(p.images)),
-            packaging: Set(p.packaging),
-            unit: Set(p.unit),
-            price_min_vnd: Set(p.price_min_vnd),
-            price_max_vnd: Set(p.price_max_vnd),
-            status: Set(p.status),
-            cert_state: Set(summary.state),
-            cert_stars: Set(summary.stars),
-            cert_issued_on: Set(summary.issued_on),
-            cert_expires_on: Set(summary.expires_on),
-            created_at: Set(p.created_at.unwrap_or(now)),
-            updated_at: Set(p.updated_at.unwrap_or(now)),
-        };
+        let mut model = p.row;
+        model.id = id.map_or(NotSet, Set);
+        model.producer_id = Set(producer_ids[&p.producer]);
         certs_by_slug.insert(p.slug, p.certifications);
         bar.inc(1);
         if let Some(id) = id {
@@ -181,31 +146,19 @@ pub(super) async fn write<C: ConnectionTrait>(
     for (slug, certs) in certs_by_slug {
         let product_id = product_ids[&slug];
         for c in certs {
+            let new = c.new;
             let code = stamped
                 .remove(&(
                     product_id,
-                    c.issued_on,
-                    c.certificate_number.clone(),
-                    c.decision_number.clone(),
+                    new.issued_on,
+                    new.certificate_number.clone(),
+                    new.decision_number.clone(),
                 ))
                 .unwrap_or_else(verification_code::generate);
-            cert_rows.push(certification::ActiveModel {
-                id: NotSet,
-                verification_code: Set(code),
-                product_id: Set(product_id),
-                stars: Set(c.stars),
-                score: Set(c.score),
-                level: Set(c.level),
-                issuing_body: Set(c.issuing_body),
-                decision_number: Set(c.decision_number),
-                certificate_number: Set(c.certificate_number),
-                issued_on: Set(c.issued_on),
-                expires_on: Set(c.expires_on),
-                revoked_on: Set(c.revoked_on),
-                revoked_reason: Set(c.revoked_reason),
-                created_at: Set(now),
-                updated_at: Set(now),
-            });
+            let mut row = new.row(product_id, code, now);
+            row.revoked_on = Set(c.revoked_on);
+            row.revoked_reason = Set(c.revoked_reason);
+            cert_rows.push(row);
         }
     }
     report.certifications = cert_rows.len();
@@ -227,23 +180,8 @@ pub(super) async fn write<C: ConnectionTrait>(
     let mut replaced = Vec::new();
     for o in parsed.outlets {
         let id = existing.outlets.get(&o.slug).copied();
-        let mut model = outlet::ActiveModel {
-            id: id.map_or(NotSet, Set),
-            slug: Set(o.slug.clone()),
-            name: Set(o.name),
-            kind: Set(o.kind),
-            ward_code: Set(o.ward_code),
-            province_code: Set(o.province_code),
-            address: Set(o.address),
-            lat: Set(o.location.lat),
-            lng: Set(o.location.lng),
-            phone: Set(o.phone),
-            opening_hours: Set(o.opening_hours),
-            operator: Set(o.operator),
-            status: Set(o.status),
-            created_at: Set(o.created_at.unwrap_or(now)),
-            updated_at: Set(o.updated_at.unwrap_or(now)),
-        };
+        let mut model = o.row;
+        model.id = id.map_or(NotSet, Set);
         listings_by_slug.insert(o.slug, o.listings);
         bar.inc(1);
         if let Some(id) = id {

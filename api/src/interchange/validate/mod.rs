@@ -5,18 +5,23 @@ use std::{
     ops::{Deref, DerefMut},
 };
 
+mod outlet;
+mod product;
+
 use chrono::{DateTime, Utc};
-use ocop_entities::producer::ProducerKind;
+use ocop_entities::producer::{self, ProducerKind};
+use sea_orm::ActiveValue::Set;
 
 use super::records::ProducerRecord;
 use crate::{
-    domain::{Email, Phone, Slug, TaxCode, text::limits},
+    clock,
+    domain::Slug,
     reference::ReferenceData,
-    services::write::check::Check,
+    services::write::{
+        check::Check,
+        producers::{NewProducer, ProducerFields},
+    },
 };
-
-mod outlet;
-mod product;
 
 pub(crate) use outlet::{ValidOutlet, outlet};
 pub(crate) use product::{ValidProduct, product};
@@ -85,51 +90,43 @@ impl Drop for Checker<'_, '_> {
     }
 }
 
-/// A checked producer.
+/// A checked producer record: its key, its row, and the creation time it gave.
 pub(crate) struct ValidProducer {
     pub slug: String,
-    pub name: String,
-    pub kind: ProducerKind,
-    pub ward_code: String,
-    pub province_code: String,
-    pub address: Option<String>,
-    pub representative: Option<String>,
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub tax_code: Option<String>,
+    pub row: producer::ActiveModel,
     pub created_at: Option<DateTime<Utc>>,
-    pub updated_at: Option<DateTime<Utc>>,
 }
 
-/// Checks a producer record.
+/// Checks a producer record, with the checks of a new producer ([`NewProducer::check`]).
 pub(crate) fn producer(r: &ProducerRecord, c: &mut Check<'_>) -> Option<ValidProducer> {
     let slug = c.check("slug", Slug::parse(&r.slug));
-    let name = c.text("name", &r.name, limits::NAME);
     let kind = c.enumeration::<ProducerKind>("kind", &r.kind);
-    let ward = c.ward("wardCode", &r.ward_code, None);
-    let address = c.optional("address", r.address.as_deref(), limits::MEDIUM);
-    let representative = c.optional("representative", r.representative.as_deref(), limits::NAME);
-    let phone = c.parsed("phone", r.phone.as_deref(), Phone::parse);
-    let email = c.parsed("email", r.email.as_deref(), Email::parse);
-    let tax_code = c.parsed("taxCode", r.tax_code.as_deref(), TaxCode::parse);
     timestamps(r.created_at, r.updated_at, c);
-    let (ward_code, province_code) = ward?;
+    let fields = ProducerFields {
+        name: Some(r.name.clone()),
+        slug: None,
+        kind,
+        ward_code: Some(r.ward_code.clone()),
+        province_code: None,
+        address: r.address.clone(),
+        representative: r.representative.clone(),
+        phone: r.phone.clone(),
+        email: r.email.clone(),
+        tax_code: r.tax_code.clone(),
+    };
+    let now = clock::now();
+    let NewProducer(mut row) = NewProducer::check(c, &fields, now);
     if c.failed() {
         return None;
     }
+    let slug = slug?.into_inner();
+    row.slug = Set(slug.clone());
+    row.created_at = Set(r.created_at.unwrap_or(now));
+    row.updated_at = Set(r.updated_at.unwrap_or(now));
     Some(ValidProducer {
-        slug: slug?.into_inner(),
-        name: name?,
-        kind: kind?,
-        ward_code,
-        province_code,
-        address: address?,
-        representative: representative?,
-        phone: phone?.map(Phone::into_string),
-        email: email?.map(Email::into_string),
-        tax_code: tax_code?.map(TaxCode::into_string),
+        slug,
+        row,
         created_at: r.created_at,
-        updated_at: r.updated_at,
     })
 }
 

@@ -1,13 +1,18 @@
 //! Checking an outlet record and its shelf.
 
 use chrono::{DateTime, Utc};
-use ocop_entities::outlet::{OutletKind, OutletStatus};
+use ocop_entities::outlet::{self, OutletKind, OutletStatus};
+use sea_orm::ActiveValue::Set;
 
 use super::timestamps;
-use crate::interchange::records::{ListingRecord, OutletRecord};
 use crate::{
-    domain::{GeoPoint, Phone, Slug, Vnd, text::limits},
-    services::write::check::Check,
+    clock,
+    domain::{Slug, Vnd},
+    interchange::records::{ListingRecord, OutletRecord},
+    services::write::{
+        check::Check,
+        outlets::{NewOutlet, OutletFields},
+    },
 };
 
 /// A checked listing.
@@ -18,21 +23,11 @@ pub(crate) struct ValidListing {
     pub updated_at: Option<DateTime<Utc>>,
 }
 
-/// A checked outlet.
+/// A checked outlet record: its key, its row, the creation time it gave, and its shelf.
 pub(crate) struct ValidOutlet {
     pub slug: String,
-    pub name: String,
-    pub kind: OutletKind,
-    pub ward_code: String,
-    pub province_code: String,
-    pub address: Option<String>,
-    pub location: GeoPoint,
-    pub phone: Option<String>,
-    pub opening_hours: Option<String>,
-    pub operator: Option<String>,
-    pub status: OutletStatus,
+    pub row: outlet::ActiveModel,
     pub created_at: Option<DateTime<Utc>>,
-    pub updated_at: Option<DateTime<Utc>>,
     pub listings: Vec<ValidListing>,
 }
 
@@ -52,25 +47,30 @@ fn listing(r: &ListingRecord, at: &str, c: &mut Check<'_>) -> Option<ValidListin
     })
 }
 
-/// Checks an outlet record with its listings.
+/// Checks an outlet record with its listings, with the checks of a new outlet
+/// ([`NewOutlet::check`]).
 pub(crate) fn outlet(r: &OutletRecord, c: &mut Check<'_>) -> Option<ValidOutlet> {
     let slug = c.check("slug", Slug::parse(&r.slug));
-    let name = c.text("name", &r.name, limits::NAME);
     let kind = c.enumeration::<OutletKind>("kind", &r.kind);
-    let ward = c.ward("wardCode", &r.ward_code, None);
-    let address = c.optional("address", r.address.as_deref(), limits::MEDIUM);
-    let location = c.check(
-        "location",
-        GeoPoint::parse_in_vietnam(r.location.lat, r.location.lng),
-    );
-    let phone = c.parsed("phone", r.phone.as_deref(), Phone::parse);
-    let opening_hours = c.optional("openingHours", r.opening_hours.as_deref(), limits::MEDIUM);
-    let operator = c.optional("operator", r.operator.as_deref(), limits::NAME);
     let status = match &r.status {
         Some(s) => c.enumeration::<OutletStatus>("status", s),
         None => Some(OutletStatus::Active),
     };
     timestamps(r.created_at, r.updated_at, c);
+    let fields = OutletFields {
+        name: Some(r.name.clone()),
+        slug: None,
+        kind,
+        ward_code: Some(r.ward_code.clone()),
+        province_code: None,
+        address: r.address.clone(),
+        location: Some((r.location.lat, r.location.lng)),
+        phone: r.phone.clone(),
+        opening_hours: r.opening_hours.clone(),
+        operator: r.operator.clone(),
+    };
+    let now = clock::now();
+    let NewOutlet(mut row) = NewOutlet::check(c, &fields, now);
     if r.listings.len() > 10_000 {
         c.fail("listings", "at most 10000 listings per outlet");
     }
@@ -89,24 +89,18 @@ pub(crate) fn outlet(r: &OutletRecord, c: &mut Check<'_>) -> Option<ValidOutlet>
             listings.push(l);
         }
     }
-    let (ward_code, province_code) = ward?;
     if c.failed() {
         return None;
     }
+    let slug = slug?.into_inner();
+    row.slug = Set(slug.clone());
+    row.status = Set(status?);
+    row.created_at = Set(r.created_at.unwrap_or(now));
+    row.updated_at = Set(r.updated_at.unwrap_or(now));
     Some(ValidOutlet {
-        slug: slug?.into_inner(),
-        name: name?,
-        kind: kind?,
-        ward_code,
-        province_code,
-        address: address?,
-        location: location?,
-        phone: phone?.map(Phone::into_string),
-        opening_hours: opening_hours?,
-        operator: operator?,
-        status: status?,
+        slug,
+        row,
         created_at: r.created_at,
-        updated_at: r.updated_at,
         listings,
     })
 }

@@ -97,6 +97,104 @@ async fn finish(
     work.commit(&[change]).await
 }
 
+/// A checked new certificate: what `certifyProduct`'s input and a certificate of an imported
+/// product record both become.
+pub struct NewCertificate {
+    /// 3, 4 or 5.
+    pub stars: i32,
+    /// Council score, in the stars' band.
+    pub score: Option<i32>,
+    /// Provincial or central.
+    pub level: CertificationLevel,
+    /// Issuing body.
+    pub issuing_body: String,
+    /// Decision number.
+    pub decision_number: Option<String>,
+    /// Certificate number.
+    pub certificate_number: Option<String>,
+    /// Issue date, not in the future.
+    pub issued_on: NaiveDate,
+    /// Expiry date, after the issue date.
+    pub expires_on: NaiveDate,
+}
+
+impl NewCertificate {
+    /// Checks `f` into `c` as a whole new certificate on `today`, its fields under `at`
+    /// (`certifications[0].` in a file, nothing in an input); `None` when it has a problem.
+    pub fn check(
+        c: &mut Check<'_>,
+        at: &str,
+        f: &CertificationFields,
+        today: NaiveDate,
+    ) -> Option<Self> {
+        let field = |name: &str| format!("{at}{name}");
+        let stars = c.required(&field("stars"), f.stars);
+        let level = c.required(&field("level"), f.level);
+        let issuing_body = c.text(
+            &field("issuingBody"),
+            f.issuing_body.as_deref().unwrap_or_default(),
+            limits::MEDIUM,
+        );
+        let issued_on = c.required(&field("issuedOn"), f.issued_on);
+        let decision_number = c.optional(
+            &field("decisionNumber"),
+            f.decision_number.as_deref(),
+            limits::SHORT,
+        );
+        let certificate_number = c.optional(
+            &field("certificateNumber"),
+            f.certificate_number.as_deref(),
+            limits::SHORT,
+        );
+        let grade =
+            stars.and_then(|stars| c.stars_and_score(at, i64::from(stars), f.score.map(i64::from)));
+        let expires_on = issued_on.map(|on| {
+            f.expires_on
+                .unwrap_or_else(|| certificate::default_expiry(on))
+        });
+        if let (Some(issued_on), Some(expires_on)) = (issued_on, expires_on) {
+            c.validity(at, issued_on, expires_on, today);
+        }
+        let (stars, score) = grade?;
+        Some(Self {
+            stars: i32::from(stars.get()),
+            score: score.map(|s| i32::from(s.get())),
+            level: level?,
+            issuing_body: issuing_body?,
+            decision_number: decision_number?,
+            certificate_number: certificate_number?,
+            issued_on: issued_on?,
+            expires_on: expires_on?,
+        })
+    }
+
+    /// Its row for product `product_id`, with `code` printed on its stamps, created at `now`.
+    pub fn row(
+        self,
+        product_id: i64,
+        code: String,
+        now: DateTime<Utc>,
+    ) -> certification::ActiveModel {
+        certification::ActiveModel {
+            product_id: Set(product_id),
+            stars: Set(self.stars),
+            score: Set(self.score),
+            level: Set(self.level),
+            issuing_body: Set(self.issuing_body),
+            decision_number: Set(self.decision_number),
+            certificate_number: Set(self.certificate_number),
+            issued_on: Set(self.issued_on),
+            expires_on: Set(self.expires_on),
+            revoked_on: Set(None),
+            revoked_reason: Set(None),
+            verification_code: Set(code),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+    }
+}
+
 /// Records a new certificate for a product.
 #[tracing::instrument(skip_all, fields(product_id = product_id))]
 pub async fn certify(
@@ -107,68 +205,13 @@ pub async fn certify(
     let product = product_of(&w, product_id).await?;
     w.caller.require_province(&product.province_code)?;
     let mut c = Check::input(w.reference);
-    let stars = c.required("stars", f.stars);
-    let level = c.required("level", f.level);
-    let issuing_body = c.text(
-        "issuingBody",
-        f.issuing_body.as_deref().unwrap_or_default(),
-        limits::MEDIUM,
-    );
-    let issued_on = c.required("issuedOn", f.issued_on);
-    let decision_number = c.optional(
-        "decisionNumber",
-        f.decision_number.as_deref(),
-        limits::SHORT,
-    );
-    let certificate_number = c.optional(
-        "certificateNumber",
-        f.certificate_number.as_deref(),
-        limits::SHORT,
-    );
-    if let Some(stars) = stars {
-        c.stars_and_score("", i64::from(stars), f.score.map(i64::from));
-    }
-    let expires_on = issued_on.map(|on| {
-        f.expires_on
-            .unwrap_or_else(|| certificate::default_expiry(on))
-    });
-    if let (Some(issued_on), Some(expires_on)) = (issued_on, expires_on) {
-        c.validity("", issued_on, expires_on, clock::today());
-    }
-    let checked = (|| {
-        Some((
-            stars?,
-            level?,
-            issuing_body?,
-            issued_on?,
-            expires_on?,
-            decision_number?,
-            certificate_number?,
-        ))
-    })();
-    let (stars, level, issuing_body, issued_on, expires_on, decision_number, certificate_number) =
-        c.finish_with(checked)?;
-    let now = clock::now();
+    let new = NewCertificate::check(&mut c, "", &f, clock::today());
+    let new = c.finish_with(new)?;
     let work = UnitOfWork::begin(w).await?;
-    let created = certification::ActiveModel {
-        product_id: Set(product.id),
-        stars: Set(stars),
-        score: Set(f.score),
-        level: Set(level),
-        issuing_body: Set(issuing_body),
-        decision_number: Set(decision_number),
-        certificate_number: Set(certificate_number),
-        issued_on: Set(issued_on),
-        expires_on: Set(expires_on),
-        revoked_on: Set(None),
-        revoked_reason: Set(None),
-        verification_code: Set(verification_code::generate()),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(work.txn())
-    .await?;
+    let created = new
+        .row(product.id, verification_code::generate(), clock::now())
+        .insert(work.txn())
+        .await?;
     finish(
         work,
         &product,

@@ -33,12 +33,16 @@ impl<'r> Check<'r> {
         }
     }
 
-    /// Records a problem with `field`.
+    /// Records a problem with `field` (the first one found for a field is kept: a value that
+    /// did not parse is not also reported missing).
     pub fn fail(&mut self, field: impl AsRef<str>, message: impl Into<String>) {
-        self.errors.push(FieldError {
-            field: format!("{}{}", self.prefix, field.as_ref()),
-            message: message.into(),
-        });
+        let field = format!("{}{}", self.prefix, field.as_ref());
+        if self.errors.iter().all(|e| e.field != field) {
+            self.errors.push(FieldError {
+                field,
+                message: message.into(),
+            });
+        }
     }
 
     /// Keeps the value of a successful parse, records the reason of a failed one.

@@ -99,26 +99,38 @@ fn apply(c: &mut Check<'_>, model: &mut outlet::ActiveModel, f: &OutletFields) {
     }
 }
 
+/// A checked new outlet, as its row without id and slug: what `createOutlet`'s input and an
+/// outlet record of an imported file both become.
+pub struct NewOutlet(pub outlet::ActiveModel);
+
+impl NewOutlet {
+    /// Checks `f` into `c` as a whole new outlet, active and created at `now`: the row holds
+    /// what passed, and is complete when `c` found no problem.
+    pub fn check(c: &mut Check<'_>, f: &OutletFields, now: DateTime<Utc>) -> Self {
+        c.required("name", f.name.as_ref());
+        c.required("kind", f.kind);
+        c.required("wardCode", f.ward_code.as_ref());
+        c.required("location", f.location);
+        let mut model = outlet::ActiveModel {
+            address: Set(None),
+            phone: Set(None),
+            opening_hours: Set(None),
+            operator: Set(None),
+            status: Set(OutletStatus::Active),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        };
+        apply(c, &mut model, f);
+        Self(model)
+    }
+}
+
 /// Creates an outlet.
 #[tracing::instrument(skip_all)]
 pub async fn create(w: Writer<'_>, f: OutletFields) -> AppResult<outlet::Model> {
     let mut c = Check::input(w.reference);
-    c.required("name", f.name.as_ref());
-    c.required("kind", f.kind);
-    c.required("wardCode", f.ward_code.as_ref());
-    c.required("location", f.location);
-    let now = clock::now();
-    let mut model = outlet::ActiveModel {
-        address: Set(None),
-        phone: Set(None),
-        opening_hours: Set(None),
-        operator: Set(None),
-        status: Set(OutletStatus::Active),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    };
-    apply(&mut c, &mut model, &f);
+    let NewOutlet(model) = NewOutlet::check(&mut c, &f, clock::now());
     record::ready::<outlet::Entity>(&w, c, &model, None)?;
     // Checked as required.
     let name = f.name.clone().unwrap_or_default();

@@ -102,25 +102,37 @@ fn apply(c: &mut Check<'_>, model: &mut producer::ActiveModel, f: &ProducerField
     }
 }
 
+/// A checked new producer, as its row without id and slug: what `createProducer`'s input and
+/// a producer record of an imported file both become.
+pub struct NewProducer(pub producer::ActiveModel);
+
+impl NewProducer {
+    /// Checks `f` into `c` as a whole new producer, created at `now`: the row holds what
+    /// passed, and is complete when `c` found no problem.
+    pub fn check(c: &mut Check<'_>, f: &ProducerFields, now: DateTime<Utc>) -> Self {
+        c.required("name", f.name.as_ref());
+        c.required("kind", f.kind);
+        c.required("wardCode", f.ward_code.as_ref());
+        let mut model = producer::ActiveModel {
+            created_at: Set(now),
+            updated_at: Set(now),
+            address: Set(None),
+            representative: Set(None),
+            phone: Set(None),
+            email: Set(None),
+            tax_code: Set(None),
+            ..Default::default()
+        };
+        apply(c, &mut model, f);
+        Self(model)
+    }
+}
+
 /// Creates a producer.
 #[tracing::instrument(skip_all)]
 pub async fn create(w: Writer<'_>, f: ProducerFields) -> AppResult<producer::Model> {
     let mut c = Check::input(w.reference);
-    c.required("name", f.name.as_ref());
-    c.required("kind", f.kind);
-    c.required("wardCode", f.ward_code.as_ref());
-    let now = clock::now();
-    let mut model = producer::ActiveModel {
-        created_at: Set(now),
-        updated_at: Set(now),
-        address: Set(None),
-        representative: Set(None),
-        phone: Set(None),
-        email: Set(None),
-        tax_code: Set(None),
-        ..Default::default()
-    };
-    apply(&mut c, &mut model, &f);
+    let NewProducer(model) = NewProducer::check(&mut c, &f, clock::now());
     record::ready::<producer::Entity>(&w, c, &model, None)?;
     // Checked as required.
     let name = f.name.clone().unwrap_or_default();

@@ -55,13 +55,12 @@ pub struct ProductFields {
 
 /// Checks the given fields into `c` and sets those that pass onto `model`; `current` is the
 /// row being updated, if any.
-async fn apply(
-    w: &Writer<'_>,
+fn apply(
     c: &mut Check<'_>,
     model: &mut product::ActiveModel,
     f: &ProductFields,
     current: Option<&product::Model>,
-) -> AppResult<()> {
+) {
     if let Some(name) = f
         .name
         .as_deref()
@@ -78,9 +77,6 @@ async fn apply(
         model.category_code = Set(code);
     }
     if let Some(id) = f.producer_id {
-        if producer::Entity::find_by_id(id).one(w.db).await?.is_none() {
-            c.fail("producerId", format!("no producer {id}"));
-        }
         model.producer_id = Set(id);
     }
     set_place(
@@ -144,36 +140,59 @@ async fn apply(
     if let Some(status) = f.status {
         model.status = Set(status);
     }
+}
+
+/// Checks that the producer given exists.
+async fn producer_exists(w: &Writer<'_>, c: &mut Check<'_>, f: &ProductFields) -> AppResult<()> {
+    if let Some(id) = f.producer_id
+        && producer::Entity::find_by_id(id).one(w.db).await?.is_none()
+    {
+        c.fail("producerId", format!("no producer {id}"));
+    }
     Ok(())
+}
+
+/// A checked new product, as its row without id, slug, producer and certificate summary: what
+/// `createProduct`'s input and a product record of an imported file both become.
+pub struct NewProduct(pub product::ActiveModel);
+
+impl NewProduct {
+    /// Checks `f` into `c` as a whole new product, published unless told otherwise, without
+    /// certificates, created at `now`: the row holds what passed, and is complete when `c`
+    /// found no problem. Its producer is checked by the caller (an id here, a slug in a file).
+    pub fn check(c: &mut Check<'_>, f: &ProductFields, now: DateTime<Utc>) -> Self {
+        c.required("name", f.name.as_ref());
+        c.required("categoryCode", f.category_code.as_ref());
+        c.required("wardCode", f.ward_code.as_ref());
+        let mut model = product::ActiveModel {
+            images: Set(StringList::default()),
+            description: Set(None),
+            story: Set(None),
+            packaging: Set(None),
+            unit: Set(None),
+            price_min_vnd: Set(None),
+            price_max_vnd: Set(None),
+            status: Set(ProductStatus::Published),
+            cert_state: Set(CertState::None),
+            cert_stars: Set(None),
+            cert_issued_on: Set(None),
+            cert_expires_on: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        };
+        apply(c, &mut model, f, None);
+        Self(model)
+    }
 }
 
 /// Creates a product (published unless told otherwise), without certificates.
 #[tracing::instrument(skip_all)]
 pub async fn create(w: Writer<'_>, f: ProductFields) -> AppResult<product::Model> {
     let mut c = Check::input(w.reference);
-    c.required("name", f.name.as_ref());
-    c.required("categoryCode", f.category_code.as_ref());
     c.required("producerId", f.producer_id);
-    c.required("wardCode", f.ward_code.as_ref());
-    let now = clock::now();
-    let mut model = product::ActiveModel {
-        images: Set(StringList::default()),
-        description: Set(None),
-        story: Set(None),
-        packaging: Set(None),
-        unit: Set(None),
-        price_min_vnd: Set(None),
-        price_max_vnd: Set(None),
-        status: Set(ProductStatus::Published),
-        cert_state: Set(CertState::None),
-        cert_stars: Set(None),
-        cert_issued_on: Set(None),
-        cert_expires_on: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    };
-    apply(&w, &mut c, &mut model, &f, None).await?;
+    producer_exists(&w, &mut c, &f).await?;
+    let NewProduct(model) = NewProduct::check(&mut c, &f, clock::now());
     record::ready::<product::Entity>(&w, c, &model, None)?;
     // Checked as required.
     let name = f.name.clone().unwrap_or_default();
@@ -200,7 +219,8 @@ pub async fn update(
         updated_at: Set(clock::now()),
         ..Default::default()
     };
-    apply(&w, &mut c, &mut model, &f, Some(&current)).await?;
+    producer_exists(&w, &mut c, &f).await?;
+    apply(&mut c, &mut model, &f, Some(&current));
     record::ready::<product::Entity>(&w, c, &model, Some(&current))?;
     write(
         w,
