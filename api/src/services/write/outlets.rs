@@ -126,6 +126,22 @@ impl NewOutlet {
     }
 }
 
+/// A checked change to a outlet, as the columns it sets: what `updateOutlet`'s input becomes.
+pub struct ChangedOutlet(pub outlet::ActiveModel);
+
+impl ChangedOutlet {
+    /// Checks the fields `f` gives into `c`, as a change made at `now`: the row holds
+    /// what passed.
+    pub fn check(c: &mut Check<'_>, f: &OutletFields, now: DateTime<Utc>) -> Self {
+        let mut model = outlet::ActiveModel {
+            updated_at: Set(now),
+            ..Default::default()
+        };
+        apply(c, &mut model, f);
+        Self(model)
+    }
+}
+
 /// Creates an outlet.
 #[tracing::instrument(skip_all)]
 pub async fn create(w: Writer<'_>, f: OutletFields) -> AppResult<outlet::Model> {
@@ -153,11 +169,7 @@ pub async fn update(
     let current = record::find::<outlet::Entity>(&w, id).await?;
     w.caller.require_province(&current.province_code)?;
     let mut c = Check::input(w.reference);
-    let mut model = outlet::ActiveModel {
-        updated_at: Set(clock::now()),
-        ..Default::default()
-    };
-    apply(&mut c, &mut model, &f);
+    let ChangedOutlet(model) = ChangedOutlet::check(&mut c, &f, clock::now());
     record::ready::<outlet::Entity>(&w, c, &model, Some(&current))?;
     let mut work = UnitOfWork::begin(w).await?;
     let updated = record::save::<outlet::Entity>(

@@ -128,6 +128,22 @@ impl NewProducer {
     }
 }
 
+/// A checked change to a producer, as the columns it sets: what `updateProducer`'s input becomes.
+pub struct ChangedProducer(pub producer::ActiveModel);
+
+impl ChangedProducer {
+    /// Checks the fields `f` gives into `c`, as a change made at `now`: the row holds
+    /// what passed.
+    pub fn check(c: &mut Check<'_>, f: &ProducerFields, now: DateTime<Utc>) -> Self {
+        let mut model = producer::ActiveModel {
+            updated_at: Set(now),
+            ..Default::default()
+        };
+        apply(c, &mut model, f);
+        Self(model)
+    }
+}
+
 /// Creates a producer.
 #[tracing::instrument(skip_all)]
 pub async fn create(w: Writer<'_>, f: ProducerFields) -> AppResult<producer::Model> {
@@ -159,11 +175,7 @@ pub async fn update(
     let current = record::find::<producer::Entity>(&w, id).await?;
     w.caller.require_province(&current.province_code)?;
     let mut c = Check::input(w.reference);
-    let mut model = producer::ActiveModel {
-        updated_at: Set(clock::now()),
-        ..Default::default()
-    };
-    apply(&mut c, &mut model, &f);
+    let ChangedProducer(model) = ChangedProducer::check(&mut c, &f, clock::now());
     record::ready::<producer::Entity>(&w, c, &model, Some(&current))?;
     let mut work = UnitOfWork::begin(w).await?;
     let updated = record::save::<producer::Entity>(

@@ -186,6 +186,27 @@ impl NewProduct {
     }
 }
 
+/// A checked change to a product, as the columns it sets: what `updateProduct`'s input becomes.
+pub struct ChangedProduct(pub product::ActiveModel);
+
+impl ChangedProduct {
+    /// Checks the fields `f` gives into `c`, as a change made at `now` to `current`: the row holds
+    /// what passed.
+    pub fn check(
+        c: &mut Check<'_>,
+        f: &ProductFields,
+        current: &product::Model,
+        now: DateTime<Utc>,
+    ) -> Self {
+        let mut model = product::ActiveModel {
+            updated_at: Set(now),
+            ..Default::default()
+        };
+        apply(c, &mut model, f, Some(current));
+        Self(model)
+    }
+}
+
 /// Creates a product (published unless told otherwise), without certificates.
 #[tracing::instrument(skip_all)]
 pub async fn create(w: Writer<'_>, f: ProductFields) -> AppResult<product::Model> {
@@ -215,12 +236,8 @@ pub async fn update(
     let current = record::find::<product::Entity>(&w, id).await?;
     w.caller.require_province(&current.province_code)?;
     let mut c = Check::input(w.reference);
-    let mut model = product::ActiveModel {
-        updated_at: Set(clock::now()),
-        ..Default::default()
-    };
     producer_exists(&w, &mut c, &f).await?;
-    apply(&mut c, &mut model, &f, Some(&current));
+    let ChangedProduct(model) = ChangedProduct::check(&mut c, &f, &current, clock::now());
     record::ready::<product::Entity>(&w, c, &model, Some(&current))?;
     write(
         w,
