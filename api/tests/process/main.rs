@@ -14,6 +14,8 @@
 //!
 //! This file is the harness and the single-server scenarios; it is long because the scenarios
 //! share the harness (one test binary per crate keeps CI's link time down).
+//!
+//! Over 300 lines: one test per operator scenario, each starting real processes.
 
 mod browser;
 mod cache_across_servers;

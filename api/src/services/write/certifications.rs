@@ -1,4 +1,7 @@
 //! Certifying products, revoking and correcting certificates.
+//!
+//! Over 300 lines: certifying, correcting and revoking share the certificate's checks and the
+//! product's certificate summary.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use ocop_entities::{
