@@ -114,34 +114,23 @@ pub async fn list(
             if let Some(id) = after_id {
                 query = query.filter(outlet::Column::Id.gt(id));
             }
-            let mut rows = query
+            let rows = query
                 .order_by_asc(outlet::Column::Id)
                 .limit((first + 1) as u64)
                 .all(db)
                 .await?;
-            let has_next_page = rows.len() > first;
-            rows.truncate(first);
-            let items = rows
-                .into_iter()
-                .map(|o| {
-                    let c = cursor::encode(&Position {
-                        s: "I".to_owned(),
-                        k: 0i64,
-                        i: o.id,
-                    });
-                    (
-                        OutletHit {
-                            outlet: o,
-                            distance_km: None,
-                        },
-                        c,
-                    )
-                })
-                .collect();
-            Ok(Page {
-                items,
-                has_next_page,
-            })
+            Ok(Page::of(rows, first, |o| {
+                let c = cursor::encode(&Position {
+                    s: "I".to_owned(),
+                    k: 0i64,
+                    i: o.id,
+                });
+                let hit = OutletHit {
+                    outlet: o,
+                    distance_km: None,
+                };
+                (hit, c)
+            }))
         }
         Some(point) => {
             let after = match after {
@@ -245,28 +234,19 @@ pub async fn shelf(
         }
         query = query.filter(listing::Column::ProductId.gt(p.i));
     }
-    let mut rows = query
+    let rows = query
         .order_by_asc(listing::Column::ProductId)
         .limit((first + 1) as u64)
         .all(db)
         .await?;
-    let has_next_page = rows.len() > first;
-    rows.truncate(first);
-    let items = rows
-        .into_iter()
-        .map(|l| {
-            let c = cursor::encode(&Position {
-                s: "L".to_owned(),
-                k: 0i64,
-                i: l.product_id,
-            });
-            (l, c)
-        })
-        .collect();
-    Ok(Page {
-        items,
-        has_next_page,
-    })
+    Ok(Page::of(rows, first, |l| {
+        let c = cursor::encode(&Position {
+            s: "L".to_owned(),
+            k: 0i64,
+            i: l.product_id,
+        });
+        (l, c)
+    }))
 }
 
 /// Number of published products on an outlet's shelf.

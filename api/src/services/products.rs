@@ -87,6 +87,19 @@ pub struct Page<T> {
     pub has_next_page: bool,
 }
 
+impl<T> Page<T> {
+    /// The page of `first` items out of `rows`, read with one row more than the page holds to
+    /// know whether more follow; `cursor` gives each item its cursor.
+    pub fn of<R>(mut rows: Vec<R>, first: usize, cursor: impl FnMut(R) -> (T, String)) -> Self {
+        let has_next_page = rows.len() > first;
+        rows.truncate(first);
+        Self {
+            items: rows.into_iter().map(cursor).collect(),
+            has_next_page,
+        }
+    }
+}
+
 /// Lists published products matching `condition` in `sort` order, `first` at most, after the
 /// given position. One SQL statement.
 #[instrument(skip_all, fields(first, sort = ?sort))]
@@ -140,36 +153,25 @@ pub async fn list(
             ),
         );
     }
-    let mut rows = query
+    let rows = query
         .order_by(key_expr, key_order)
         .order_by(product::Column::Id, id_order)
         .limit((first + 1) as u64)
         .all(db)
         .await?;
-    let has_next_page = rows.len() > first;
-    rows.truncate(first);
-    let items = rows
-        .into_iter()
-        .map(|p| {
-            let key = match sort {
-                ProductSort::Newest => Key::Time(p.created_at),
-                ProductSort::StarsDesc => {
-                    Key::Int(summary(&p).valid_stars(today).unwrap_or(0).into())
-                }
-                ProductSort::NameAsc => Key::Text(p.sort_name.clone()),
-            };
-            let c = cursor::encode(&Position {
-                s: sort.tag().to_owned(),
-                k: key,
-                i: p.id,
-            });
-            (p, c)
-        })
-        .collect();
-    Ok(Page {
-        items,
-        has_next_page,
-    })
+    Ok(Page::of(rows, first, |p| {
+        let key = match sort {
+            ProductSort::Newest => Key::Time(p.created_at),
+            ProductSort::StarsDesc => Key::Int(summary(&p).valid_stars(today).unwrap_or(0).into()),
+            ProductSort::NameAsc => Key::Text(p.sort_name.clone()),
+        };
+        let c = cursor::encode(&Position {
+            s: sort.tag().to_owned(),
+            k: key,
+            i: p.id,
+        });
+        (p, c)
+    }))
 }
 
 /// A product by slug; unpublished ones only when `any_status`.

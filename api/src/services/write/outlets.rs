@@ -126,7 +126,7 @@ impl NewOutlet {
     }
 }
 
-/// A checked change to a outlet, as the columns it sets: what `updateOutlet`'s input becomes.
+/// A checked change to an outlet, as the columns it sets: what `updateOutlet`'s input becomes.
 pub struct ChangedOutlet(pub outlet::ActiveModel);
 
 impl ChangedOutlet {
