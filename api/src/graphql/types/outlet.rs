@@ -6,7 +6,7 @@ use super::{
     enums,
     geo::GeoPoint,
     listing::{ListingConnection, ListingEdge},
-    nodes::{Listing, missing},
+    nodes::Listing,
     page_info::PageInfo,
     reference::{Province, Ward},
     scalars::DateTimeUtc,
@@ -49,24 +49,12 @@ impl Outlet {
 
     /// Province.
     async fn province(&self, ctx: &Context<'_>) -> Result<Province> {
-        let code = &self.0.province_code;
-        Ok(shared(ctx)
-            .reference
-            .province(code)
-            .cloned()
-            .map(Province)
-            .ok_or_else(|| missing("province", code))?)
+        Ok(Province::of(ctx, &self.0.province_code)?)
     }
 
     /// Ward.
     async fn ward(&self, ctx: &Context<'_>) -> Result<Ward> {
-        let code = &self.0.ward_code;
-        Ok(shared(ctx)
-            .reference
-            .ward(code)
-            .cloned()
-            .map(Ward)
-            .ok_or_else(|| missing("ward", code))?)
+        Ok(Ward::of(ctx, &self.0.ward_code)?)
     }
 
     /// Where it is.

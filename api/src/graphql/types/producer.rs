@@ -4,11 +4,9 @@ use async_graphql::{Context, ID, Object, Result};
 
 use super::{
     enums,
-    nodes::missing,
     reference::{Province, Ward},
     scalars::DateTimeUtc,
 };
-use crate::graphql::shared;
 
 pub use super::nodes::Producer;
 
@@ -62,24 +60,12 @@ impl Producer {
 
     /// Current ward.
     async fn ward(&self, ctx: &Context<'_>) -> Result<Ward> {
-        let code = &self.0.ward_code;
-        Ok(shared(ctx)
-            .reference
-            .ward(code)
-            .cloned()
-            .map(Ward)
-            .ok_or_else(|| missing("ward", code))?)
+        Ok(Ward::of(ctx, &self.0.ward_code)?)
     }
 
     /// Current province.
     async fn province(&self, ctx: &Context<'_>) -> Result<Province> {
-        let code = &self.0.province_code;
-        Ok(shared(ctx)
-            .reference
-            .province(code)
-            .cloned()
-            .map(Province)
-            .ok_or_else(|| missing("province", code))?)
+        Ok(Province::of(ctx, &self.0.province_code)?)
     }
 
     /// When the record last changed.

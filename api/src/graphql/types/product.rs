@@ -101,24 +101,12 @@ impl Product {
 
     /// Province of origin.
     async fn province(&self, ctx: &Context<'_>) -> Result<Province> {
-        let code = &self.0.province_code;
-        Ok(shared(ctx)
-            .reference
-            .province(code)
-            .cloned()
-            .map(Province)
-            .ok_or_else(|| missing("province", code))?)
+        Ok(Province::of(ctx, &self.0.province_code)?)
     }
 
     /// Ward of origin.
     async fn ward(&self, ctx: &Context<'_>) -> Result<Ward> {
-        let code = &self.0.ward_code;
-        Ok(shared(ctx)
-            .reference
-            .ward(code)
-            .cloned()
-            .map(Ward)
-            .ok_or_else(|| missing("ward", code))?)
+        Ok(Ward::of(ctx, &self.0.ward_code)?)
     }
 
     /// The producer ("chủ thể OCOP").

@@ -3,8 +3,8 @@
 use async_graphql::{Context, Object};
 use ocop_entities::{province, region, ward};
 
-use super::{enums, geo::GeoPoint};
-use crate::graphql::shared;
+use super::{enums, geo::GeoPoint, nodes::missing};
+use crate::{error::AppError, graphql::shared};
 
 /// A socio-economic region (post-2025 grouping of the 34 provinces).
 pub struct Region(pub region::Model);
@@ -102,6 +102,31 @@ impl Province {
 
 /// A commune-level unit: phường, xã or đặc khu.
 pub struct Ward(pub ward::Model);
+
+impl Province {
+    /// The province a record is in (reference rows are guaranteed by foreign keys: a missing
+    /// one is a bug).
+    pub fn of(ctx: &Context<'_>, code: &str) -> Result<Self, AppError> {
+        shared(ctx)
+            .reference
+            .province(code)
+            .cloned()
+            .map(Province)
+            .ok_or_else(|| missing("province", code))
+    }
+}
+
+impl Ward {
+    /// The ward a record is in (see [`Province::of`]).
+    pub fn of(ctx: &Context<'_>, code: &str) -> Result<Self, AppError> {
+        shared(ctx)
+            .reference
+            .ward(code)
+            .cloned()
+            .map(Ward)
+            .ok_or_else(|| missing("ward", code))
+    }
+}
 
 #[Object]
 impl Ward {
