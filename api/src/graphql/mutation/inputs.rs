@@ -1,4 +1,6 @@
 //! Mutation inputs. Fields left out are not changed; an empty string clears an optional text.
+//!
+//! Just over 300 lines: the input objects of every catalogue mutation, declarations only.
 
 use async_graphql::{ID, InputObject};
 

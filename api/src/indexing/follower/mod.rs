@@ -14,6 +14,8 @@
 //! where it is and the pass is retried with a growing delay: nothing is lost. An entry the engine
 //! itself keeps refusing is set aside as a dead letter ([`super::dead_letter`]) so that the rest
 //! of the log is followed.
+//!
+//! Just over 300 lines with its unit tests.
 
 mod lease;
 mod recovery;

@@ -15,7 +15,7 @@ use crate::{
     clock,
     domain::{GeoPoint, Phone, text::limits},
     error::AppResult,
-    services::audit::{self},
+    services::audit,
 };
 
 /// The fields of an outlet; on update, `None` leaves a field as it is and an empty string

@@ -15,7 +15,7 @@ use crate::{
     clock,
     domain::{Email, Phone, TaxCode, text::limits},
     error::AppResult,
-    services::audit::{self},
+    services::audit,
 };
 
 /// The fields of a producer; on update, `None` leaves a field as it is and an empty string

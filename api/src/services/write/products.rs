@@ -1,4 +1,7 @@
 //! Creating, updating and archiving products.
+//!
+//! Just over 300 lines: a product's fields, their checks for a new one and a change, and its
+//! three writes.
 
 use chrono::{DateTime, Utc};
 use ocop_entities::{
@@ -16,7 +19,7 @@ use crate::{
     clock,
     domain::{Vnd, text::limits},
     error::AppResult,
-    services::audit::{self},
+    services::audit,
 };
 
 /// The fields of a product; on update, `None` leaves a field as it is and an empty string

@@ -1,4 +1,6 @@
 //! The text part of a query: each typed word against the searchable fields, in ranking tiers.
+//!
+//! Just over 300 lines: the ranking tiers and the word queries they are made of belong together.
 
 use std::sync::Arc;
 
