@@ -323,26 +323,19 @@ pub async fn update(
     {
         model.issuing_body = Set(body);
     }
-    let optional = [
-        (
-            "decisionNumber",
-            &f.decision_number,
-            &mut model.decision_number,
-        ),
-        (
-            "certificateNumber",
-            &f.certificate_number,
-            &mut model.certificate_number,
-        ),
-    ];
-    for (name, value, column) in optional {
-        if let Some(v) = value
-            .as_deref()
-            .and_then(|v| c.optional(name, Some(v), limits::SHORT))
-        {
-            *column = Set(v);
-        }
-    }
+    let short = limits::SHORT;
+    c.set_optional(
+        "decisionNumber",
+        f.decision_number.as_deref(),
+        short,
+        &mut model.decision_number,
+    );
+    c.set_optional(
+        "certificateNumber",
+        f.certificate_number.as_deref(),
+        short,
+        &mut model.certificate_number,
+    );
     c.finish()?;
     let work = UnitOfWork::begin(w).await?;
     let updated = update_unless_stale::<certification::Entity, _>(

@@ -3,7 +3,7 @@
 //! inside a record, reported with its line).
 
 use chrono::NaiveDate;
-use sea_orm::ActiveEnum;
+use sea_orm::{ActiveEnum, ActiveValue};
 
 use crate::{
     domain::{BoundedText, Images, PriceRange, Score, Stars, Vnd},
@@ -105,6 +105,20 @@ impl<'r> Check<'r> {
     ) -> Option<Option<String>> {
         self.check(field, BoundedText::parse_optional(value, max))
             .map(|v| v.map(BoundedText::into_inner))
+    }
+
+    /// Sets an optional text column from an update's value: `None` leaves it, blank clears it,
+    /// a text of over `max` characters is a problem and leaves it.
+    pub fn set_optional(
+        &mut self,
+        field: &str,
+        value: Option<&str>,
+        max: usize,
+        column: &mut ActiveValue<Option<String>>,
+    ) {
+        if let Some(v) = value.and_then(|v| self.optional(field, Some(v), max)) {
+            *column = ActiveValue::Set(v);
+        }
     }
 
     /// An optional value that `parse` checks (a phone number, an email address, a tax code);

@@ -79,24 +79,24 @@ fn apply(c: &mut Check<'_>, model: &mut outlet::ActiveModel, f: &OutletFields) {
     {
         model.phone = Set(v.map(Phone::into_string));
     }
-    let optional = [
-        ("address", &f.address, limits::MEDIUM, &mut model.address),
-        (
-            "openingHours",
-            &f.opening_hours,
-            limits::MEDIUM,
-            &mut model.opening_hours,
-        ),
-        ("operator", &f.operator, limits::NAME, &mut model.operator),
-    ];
-    for (name, value, max, column) in optional {
-        if let Some(v) = value
-            .as_deref()
-            .and_then(|v| c.optional(name, Some(v), max))
-        {
-            *column = Set(v);
-        }
-    }
+    c.set_optional(
+        "address",
+        f.address.as_deref(),
+        limits::MEDIUM,
+        &mut model.address,
+    );
+    c.set_optional(
+        "openingHours",
+        f.opening_hours.as_deref(),
+        limits::MEDIUM,
+        &mut model.opening_hours,
+    );
+    c.set_optional(
+        "operator",
+        f.operator.as_deref(),
+        limits::NAME,
+        &mut model.operator,
+    );
 }
 
 /// A checked new outlet, as its row without id and slug: what `createOutlet`'s input and an

@@ -65,20 +65,18 @@ fn apply(c: &mut Check<'_>, model: &mut producer::ActiveModel, f: &ProducerField
             model.province_code = Set(province);
         },
     );
-    if let Some(v) = f
-        .address
-        .as_deref()
-        .and_then(|v| c.optional("address", Some(v), limits::MEDIUM))
-    {
-        model.address = Set(v);
-    }
-    if let Some(v) = f
-        .representative
-        .as_deref()
-        .and_then(|v| c.optional("representative", Some(v), limits::NAME))
-    {
-        model.representative = Set(v);
-    }
+    c.set_optional(
+        "address",
+        f.address.as_deref(),
+        limits::MEDIUM,
+        &mut model.address,
+    );
+    c.set_optional(
+        "representative",
+        f.representative.as_deref(),
+        limits::NAME,
+        &mut model.representative,
+    );
     if let Some(v) = f
         .phone
         .as_deref()

@@ -91,30 +91,20 @@ fn apply(
             model.province_code = Set(province);
         },
     );
-    let optional = [
-        (
-            "description",
-            &f.description,
-            limits::LONG,
-            &mut model.description,
-        ),
-        ("story", &f.story, limits::LONG, &mut model.story),
-        (
-            "packaging",
-            &f.packaging,
-            limits::MEDIUM,
-            &mut model.packaging,
-        ),
-        ("unit", &f.unit, limits::SHORT, &mut model.unit),
-    ];
-    for (name, value, max, column) in optional {
-        if let Some(v) = value
-            .as_deref()
-            .and_then(|v| c.optional(name, Some(v), max))
-        {
-            *column = Set(v);
-        }
-    }
+    c.set_optional(
+        "description",
+        f.description.as_deref(),
+        limits::LONG,
+        &mut model.description,
+    );
+    c.set_optional("story", f.story.as_deref(), limits::LONG, &mut model.story);
+    c.set_optional(
+        "packaging",
+        f.packaging.as_deref(),
+        limits::MEDIUM,
+        &mut model.packaging,
+    );
+    c.set_optional("unit", f.unit.as_deref(), limits::SHORT, &mut model.unit);
     if let Some(images) = f.images.as_deref().and_then(|i| c.images("images", i)) {
         model.images = Set(StringList(images.into_vec()));
     }
